@@ -1,0 +1,25 @@
+package io.asyncreply.store;
+
+import io.asyncreply.task.Task;
+import java.util.Objects;
+
+/**
+ * A task to insert: its first snapshot plus what only the store keeps.
+ *
+ * <p>Hazard: {@code payload} and {@code payloadDigest} are shared, not copied.
+ *
+ * @param task the snapshot, {@code QUEUED}
+ * @param payload the payload bytes
+ * @param contentType the payload's content type, or {@code null}
+ * @param idempotencyKey the client's key, or {@code null}
+ * @param payloadDigest SHA-256 over type and payload when a key is given, else {@code null}
+ */
+public record NewTask(Task task, byte[] payload, String contentType, String idempotencyKey, byte[] payloadDigest) {
+    public NewTask {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(payload, "payload");
+        if ((idempotencyKey == null) != (payloadDigest == null)) {
+            throw new IllegalArgumentException("idempotencyKey and payloadDigest go together");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.asyncreply.store;
+
+/**
+ * Changes a store learns of from elsewhere (another node sharing the database). A store that is
+ * used by one process only never calls these. Calls come on a store thread and must not block.
+ */
+public interface StoreEvents {
+    /** Tasks may have been queued: idle workers should try to claim. */
+    void taskQueued();
+
+    /** The task reached a terminal state: its waiters should be answered. */
+    void taskFinished(String id);
+
+    /** A cancel was requested for a running task: stop it if it runs here. */
+    void cancelRequested(String id);
+}

@@ -1,0 +1,21 @@
+package io.asyncreply.task;
+
+/** Why a submission was not accepted. Nothing is stored for a rejected submission. */
+public enum Rejection {
+    /** No handler for the type. */
+    UNKNOWN_TYPE,
+    /** The idempotency key is empty or longer than 255 characters. */
+    INVALID_IDEMPOTENCY_KEY,
+    /** The handler takes JSON and the content type is given and is not JSON. */
+    UNSUPPORTED_CONTENT_TYPE,
+    /** The payload is not well-formed JSON, or the handler's own validation refused it. */
+    INVALID_PAYLOAD,
+    /** The idempotency key was used before for another type or another payload. */
+    IDEMPOTENCY_CONFLICT,
+    /** The queue holds as many tasks as its capacity allows. */
+    QUEUE_FULL,
+    /** The service is shutting down. */
+    SHUTTING_DOWN,
+    /** The store could not be reached; nothing was stored. */
+    STORE_UNAVAILABLE
+}
