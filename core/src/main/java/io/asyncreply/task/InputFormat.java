@@ -10,5 +10,13 @@ public enum InputFormat {
      * {@link Rejection#UNSUPPORTED_CONTENT_TYPE}; one whose body is not well-formed JSON as
      * {@link Rejection#INVALID_PAYLOAD}.
      */
-    JSON
+    JSON;
+
+    /**
+     * Whether a payload of {@code contentType} may be submitted: always for {@link #BYTES}; for
+     * {@link #JSON} when the content type is absent or is JSON.
+     */
+    public boolean accepts(String contentType) {
+        return this == BYTES || contentType == null || MediaTypes.isJson(contentType);
+    }
 }

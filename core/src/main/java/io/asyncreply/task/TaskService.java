@@ -85,6 +85,9 @@ public final class TaskService implements AutoCloseable {
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final Set<String> pendingCancels = ConcurrentHashMap.newKeySet();
     private final List<Consumer<Task>> listeners = new CopyOnWriteArrayList<>();
+    private final NamedThreadFactory workerThreads = new NamedThreadFactory("asyncreply-worker");
+    private final NamedThreadFactory schedulerThreads = new NamedThreadFactory("asyncreply-scheduler");
+    private final NamedThreadFactory notifierThreads = new NamedThreadFactory("asyncreply-notifier");
     private final ExecutorService workers;
     private final ScheduledThreadPoolExecutor scheduler;
     private final ExecutorService notifier;
@@ -108,11 +111,11 @@ public final class TaskService implements AutoCloseable {
         this.shutdownGrace = b.shutdownGrace;
         this.nodeId = b.nodeId != null ? b.nodeId : UUID.randomUUID().toString();
 
-        this.scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("asyncreply-scheduler"));
+        this.scheduler = new ScheduledThreadPoolExecutor(1, schedulerThreads);
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.notifier = Executors.newSingleThreadExecutor(new NamedThreadFactory("asyncreply-notifier"));
-        this.workers = Executors.newFixedThreadPool(workerCount, new NamedThreadFactory("asyncreply-worker"));
+        this.notifier = Executors.newSingleThreadExecutor(notifierThreads);
+        this.workers = Executors.newFixedThreadPool(workerCount, workerThreads);
 
         store.listen(new RemoteEvents());
         for (int i = 0; i < workerCount; i++) {
@@ -198,7 +201,7 @@ public final class TaskService implements AutoCloseable {
 
     private static Rejected checkPayload(TaskHandler handler, byte[] payload, String contentType) {
         if (handler.input() == InputFormat.JSON) {
-            if (contentType != null && !MediaTypes.isJson(contentType)) {
+            if (!InputFormat.JSON.accepts(contentType)) {
                 return new Rejected(new Submission.Rejected(Rejection.UNSUPPORTED_CONTENT_TYPE,
                         "Task type '" + handler.type() + "' takes JSON (application/json), not " + contentType + "."));
             }
@@ -648,6 +651,12 @@ public final class TaskService implements AutoCloseable {
         ExecutorStopper.stop(workers, "worker", Duration.ofSeconds(5));
         ExecutorStopper.stop(scheduler, "scheduler", Duration.ofSeconds(2));
         ExecutorStopper.stop(notifier, "notifier", Duration.ofSeconds(2));
+        // awaitTermination returns before the pools' last threads have quite ended: wait for them.
+        for (NamedThreadFactory f : List.of(workerThreads, schedulerThreads, notifierThreads)) {
+            if (!f.join(Duration.ofSeconds(1))) {
+                LOG.log(Level.WARNING, "some asyncreply threads are still alive after shutdown");
+            }
+        }
         waiters.drain(id -> {
             try {
                 return store.find(id);

@@ -1,0 +1,43 @@
+package io.asyncreply.http;
+
+import io.asyncreply.task.TaskService;
+import jakarta.servlet.ServletContext;
+import java.util.Objects;
+
+/**
+ * What the web layer shares: the running {@link TaskService} and the configuration. Built by
+ * {@link AppLifecycle} and kept as a servlet-context attribute.
+ */
+final class App {
+    static final String ATTRIBUTE = App.class.getName();
+
+    private final TaskService service;
+    private final WebConfig config;
+    private final Pending pending = new Pending();
+
+    App(TaskService service, WebConfig config) {
+        this.service = Objects.requireNonNull(service);
+        this.config = Objects.requireNonNull(config);
+    }
+
+    TaskService service() {
+        return service;
+    }
+
+    WebConfig config() {
+        return config;
+    }
+
+    /** Requests held open (long-polls, Prefer: wait), answered at once on undeploy. */
+    Pending pending() {
+        return pending;
+    }
+
+    static App from(ServletContext context) {
+        Object app = context.getAttribute(ATTRIBUTE);
+        if (!(app instanceof App a)) {
+            throw new IllegalStateException("asyncreply did not start; see the log of " + AppLifecycle.class.getName());
+        }
+        return a;
+    }
+}

@@ -1,0 +1,220 @@
+package io.asyncreply.http;
+
+import io.asyncreply.task.Submission;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskService;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One submission in flight: reads the body without blocking, hands it to the service, answers.
+ *
+ * <p>States, each entered once, in order: READING (a {@link ReadListener} collects bytes while
+ * the container says more are ready; no thread waits for a slow client), SUBMITTED (the body is
+ * complete and the store is storing it), optionally WAITING ({@code Prefer: wait}), ANSWERED
+ * (the response is written and the async context completed). {@link #answered} is the single
+ * gate to ANSWERED, so a timeout, a client error and the normal path can race without writing
+ * twice.
+ *
+ * <p>A body beyond the limit is answered 413 with {@code Connection: close} as soon as the limit
+ * is crossed; the rest is never read.
+ */
+final class Intake implements ReadListener, AsyncListener {
+    private static final System.Logger LOG = System.getLogger(Intake.class.getName());
+
+    private final App app;
+    private final AsyncContext async;
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final ServletInputStream in;
+    private final String type;
+    private final String contentType;
+    private final String idempotencyKey;
+    private final int preferWait;
+    private final long max;
+    private final AtomicBoolean answered = new AtomicBoolean();
+    private byte[] body;
+    private int size;
+    private volatile Pending.Answer holding;
+
+    Intake(App app, AsyncContext async, HttpServletRequest request, HttpServletResponse response, String type,
+            String idempotencyKey, int preferWait) throws IOException {
+        this.app = app;
+        this.async = async;
+        this.request = request;
+        this.response = response;
+        this.in = request.getInputStream();
+        this.type = type;
+        this.contentType = request.getContentType();
+        this.idempotencyKey = idempotencyKey;
+        this.preferWait = preferWait;
+        this.max = app.config().maxBodyBytes();
+        long declared = request.getContentLengthLong();
+        this.body = new byte[(int) Math.max(0, Math.min(declared >= 0 ? declared : 8192, max))];
+    }
+
+    void start() {
+        async.addListener(this);
+        in.setReadListener(this);
+    }
+
+    // ------------------------------------------------------------------ READING
+
+    @Override
+    public void onDataAvailable() throws IOException {
+        while (!answered.get() && !in.isFinished() && in.isReady()) {
+            if (size == body.length) {
+                if (size >= max) { // at the limit: one more byte is one too many
+                    if (in.read() >= 0) {
+                        tooLarge();
+                    }
+                    return;
+                }
+                body = Arrays.copyOf(body, (int) Math.min(max, Math.max(8192, (long) body.length * 2)));
+            }
+            int n = in.read(body, size, body.length - size);
+            if (n < 0) {
+                return;
+            }
+            size += n;
+        }
+    }
+
+    private void tooLarge() {
+        answer(Responses.problem(413, "payload-too-large", "Content Too Large",
+                "The payload is larger than the limit of " + max + " bytes; nothing was queued.", true));
+    }
+
+    @Override
+    public void onAllDataRead() {
+        if (answered.get()) {
+            return;
+        }
+        byte[] payload = size == body.length ? body : Arrays.copyOf(body, size);
+        body = null;
+        TaskService service = app.service();
+        service.submit(type, payload, contentType, idempotencyKey).whenComplete((s, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.ERROR, "submission of a " + type + " task failed unexpectedly", failure);
+                answer(Responses.problem(500, "internal", "Internal Server Error",
+                        "The submission could not be processed; nothing was queued.", false));
+            } else if (s instanceof Submission.Accepted a) {
+                accepted(a);
+            } else {
+                answer(Responses.rejected((Submission.Rejected) s, app.config().retryAfterSeconds()));
+            }
+        });
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        // The client went away or sent a broken body; there is no one to answer.
+        LOG.log(Level.DEBUG, "reading a submission failed: {0}", t.toString());
+        if (answered.compareAndSet(false, true)) {
+            complete();
+        }
+    }
+
+    // ------------------------------------------------------------------ SUBMITTED / WAITING
+
+    private void accepted(Submission.Accepted a) {
+        Task task = a.task();
+        if (preferWait <= 0 || task.isTerminal()) {
+            answer(Responses.accepted(request, task, a.replayed(), app.config().retryAfterSeconds(),
+                    task.isTerminal() && preferWait > 0 ? preferWait : -1));
+            return;
+        }
+        Pending.Answer now = () -> answerWithCurrent(task, a.replayed());
+        holding = now;
+        if (!app.pending().hold(now)) {
+            now.now();
+            return;
+        }
+        app.service().awaitTerminal(task.id(), Duration.ofSeconds(preferWait)).whenComplete((t, failure) -> {
+            app.pending().release(now);
+            Task latest = failure == null && t != null && t.isPresent() ? t.get() : task;
+            answer(Responses.accepted(request, latest, a.replayed(), app.config().retryAfterSeconds(),
+                    latest.isTerminal() ? preferWait : -1));
+        });
+    }
+
+    private void answerWithCurrent(Task task, boolean replayed) {
+        Task latest = task;
+        try {
+            latest = app.service().find(task.id()).orElse(task);
+        } catch (RuntimeException ignored) {
+            // store unreachable: answer with what we have
+        }
+        answer(Responses.accepted(request, latest, replayed, app.config().retryAfterSeconds(),
+                latest.isTerminal() ? preferWait : -1));
+    }
+
+    // ------------------------------------------------------------------ ANSWERED
+
+    private void answer(Responses.Answer a) {
+        if (!answered.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            a.writeTo(response);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "could not write the answer to a submission: {0}", e.toString());
+        } finally {
+            complete();
+        }
+    }
+
+    private void complete() {
+        Pending.Answer h = holding;
+        if (h != null) {
+            app.pending().release(h);
+        }
+        try {
+            async.complete();
+        } catch (IllegalStateException ignored) {
+            // already completed by the container after an error
+        }
+    }
+
+    // ------------------------------------------------------------------ AsyncListener
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        if (body != null) {
+            answer(Responses.problem(408, "request-timeout", "Request Timeout",
+                    "The payload did not arrive within " + app.config().readTimeout().toSeconds()
+                            + " s; nothing was queued.", true));
+        } else {
+            answer(Responses.problem(503, "unavailable", "Service Unavailable",
+                    "The submission did not complete in time; check GET /tasks before retrying.", false));
+        }
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        onError(event.getThrowable());
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        Pending.Answer h = holding;
+        if (h != null) {
+            app.pending().release(h);
+        }
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // not re-started
+    }
+}
