@@ -480,6 +480,12 @@ public final class TaskService implements AutoCloseable {
     // ---------------------------------------------------------------- notifications
 
     private void finished(Task task) {
+        // Skipping the hand-off when nobody waits is safe: the terminal state is already stored,
+        // and a waiter registers before it reads the store (see Waiters), so a waiter this check
+        // misses reads the terminal state itself.
+        if (listeners.isEmpty() && !waiters.isWaitedFor(task.id())) {
+            return;
+        }
         try {
             notifier.execute(() -> {
                 waiters.complete(task);
