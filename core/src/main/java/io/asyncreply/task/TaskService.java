@@ -65,6 +65,8 @@ public final class TaskService implements AutoCloseable {
     private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     /** Longest idempotency key accepted, in characters. */
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+    /** Tasks whose last delivered event is remembered, to drop stale events (see isStale). */
+    private static final int MAX_TRACKED_EVENTS = 65_536;
 
     private final TaskStore store;
     private final Map<String, TaskHandler> handlers;
@@ -85,6 +87,17 @@ public final class TaskService implements AutoCloseable {
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final Set<String> pendingCancels = ConcurrentHashMap.newKeySet();
     private final List<Consumer<Task>> listeners = new CopyOnWriteArrayList<>();
+    /** Accepted tasks whose QUEUED event is not yet published: see {@link #announce(String)}. */
+    private final Map<String, Task> unannounced = new ConcurrentHashMap<>();
+    /** Notifier thread only: the rank of the last event listeners got per task; see {@link #isStale}. */
+    private final Map<String, Integer> lastDelivered = new LinkedHashMap<>(256, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > MAX_TRACKED_EVENTS;
+        }
+    };
     private final NamedThreadFactory workerThreads = new NamedThreadFactory("asyncreply-worker");
     private final NamedThreadFactory schedulerThreads = new NamedThreadFactory("asyncreply-scheduler");
     private final NamedThreadFactory notifierThreads = new NamedThreadFactory("asyncreply-notifier");
@@ -166,6 +179,9 @@ public final class TaskService implements AutoCloseable {
             return CompletableFuture.completedFuture(invalid.submission);
         }
         Task task = Task.queued(Ids.next(), type, now());
+        if (!listeners.isEmpty()) {
+            unannounced.put(task.id(), task);
+        }
         byte[] digest = idempotencyKey == null ? null : digest(type, payload);
         CompletionStage<InsertResult> inserted;
         try {
@@ -174,6 +190,9 @@ public final class TaskService implements AutoCloseable {
             inserted = CompletableFuture.failedFuture(e);
         }
         return inserted.handle((result, failure) -> {
+            if (!(result instanceof InsertResult.Inserted)) {
+                unannounced.remove(task.id());
+            }
             if (failure != null) {
                 LOG.log(Level.WARNING, "task of type {0} not stored: {1}", type, failure.getMessage());
                 return new Submission.Rejected(Rejection.STORE_UNAVAILABLE,
@@ -181,7 +200,7 @@ public final class TaskService implements AutoCloseable {
             }
             if (result instanceof InsertResult.Inserted ins) {
                 signal.wake();
-                publish(ins.task());
+                announce(task.id());
                 return new Submission.Accepted(ins.task(), false);
             }
             if (result instanceof InsertResult.Duplicate dup) {
@@ -409,6 +428,7 @@ public final class TaskService implements AutoCloseable {
         if (stopping) {
             ex.release("the service is shutting down");
         }
+        announce(id);
         publish(task);
         TaskResult result = null;
         Throwable failure = null;
@@ -521,7 +541,49 @@ public final class TaskService implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes the QUEUED event of a newly accepted task, once. The submitting thread calls this
+     * after the insert; but a worker can claim the task (and even finish it) before the submitting
+     * thread gets there, so the worker calls it too, before it publishes RUNNING. Whoever removes
+     * the entry publishes it, so listeners get QUEUED first.
+     */
+    private void announce(String id) {
+        Task queued = unannounced.remove(id);
+        if (queued != null) {
+            publish(queued);
+        }
+    }
+
+    /**
+     * Whether listeners already got a later event of this task than {@code task}: snapshots are
+     * published by several threads (submitter, workers, cancellers), so one taken before a change
+     * can reach the notifier after the change's own event, e.g. a cancel's RUNNING snapshot after
+     * the CANCELLED that the interrupted worker published at once. Such a stale snapshot is dropped:
+     * listeners see a task's events in order and nothing after its terminal event. Events are
+     * ranked by attempt and phase; the last rank is remembered for the most recent tasks only.
+     * Notifier thread only.
+     */
+    private boolean isStale(Task task) {
+        int rank;
+        if (task.isTerminal()) {
+            rank = Integer.MAX_VALUE;
+        } else if (task.status() == TaskStatus.QUEUED) { // initially, or re-queued after attempt n
+            rank = 4 * task.attempts() + 3;
+        } else { // RUNNING attempt n, then the same with a cancel request
+            rank = 4 * task.attempts() + (task.cancelRequested() ? 2 : 1);
+        }
+        Integer last = lastDelivered.get(task.id());
+        if (last != null && last >= rank) {
+            return true;
+        }
+        lastDelivered.put(task.id(), rank);
+        return false;
+    }
+
     private void callListeners(Task task) {
+        if (listeners.isEmpty() || isStale(task)) {
+            return;
+        }
         for (Consumer<Task> l : listeners) {
             try {
                 l.accept(task);
