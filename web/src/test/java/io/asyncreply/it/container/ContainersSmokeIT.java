@@ -1,0 +1,67 @@
+package io.asyncreply.it.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Deploys the built WAR (web/target/asyncreply.war) as the root application of each real
+ * container and checks that the container serves it, restarts on the same port, redeploys in
+ * place and stops without problem lines in its log. One container at a time.
+ */
+@DisabledIfSystemProperty(named = "asyncreply.containers.skip", matches = "true")
+class ContainersSmokeIT {
+
+    /** The memory store: the smoke test is about the containers, not about the store. */
+    private static ContainerOptions options() {
+        return ContainerOptions.forWar(Containers.war()).systemProperty("asyncreply.store", "memory");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ContainerKind.class)
+    void servesTheWarAsTheRootApplicationAndStopsCleanly(ContainerKind kind) {
+        try (ServletContainer container = kind.create(options())) {
+            container.start();
+
+            HttpResponse<String> health = HttpProbe.get(container.baseUrl().resolve("health"));
+
+            assertThat(container.containerLog().firstMatch(((ProcessContainer) container).deployedLine(), 0L))
+                    .as("%s logged the deployment of webapps/ROOT.war; log: %s", container, container.log())
+                    .isPresent();
+            assertThat(health.statusCode()).as("GET /health on %s", container).isEqualTo(200);
+
+            container.stop();
+
+            assertThat(container.isRunning()).isFalse();
+            assertThat(HttpProbe.status(container.baseUrl())).as("port closed after stop").isEmpty();
+            assertThat(container.containerLog().problems()).as("problem lines in %s", container.log()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ContainerKind.class, names = {"TOMCAT_11", "JETTY_12"})
+    void restartsOnTheSamePortRedeploysInPlaceAndCanBeKilled(ContainerKind kind) {
+        try (ServletContainer container = kind.create(options())) {
+            container.start();
+            container.stop();
+
+            container.start();
+            OptionalInt afterRestart = HttpProbe.status(container.baseUrl().resolve("health"));
+            assertThat(afterRestart).as("answer after restart on the same port").isPresent();
+
+            long beforeRedeploy = container.containerLog().mark();
+            container.redeploy(Containers.war());
+            assertThat(HttpProbe.status(container.baseUrl().resolve("health"))).as("answer after redeploy").isPresent();
+            assertThat(container.containerLog().problemsSince(beforeRedeploy))
+                    .as("problem lines after redeploy in %s", container.log()).isEmpty();
+
+            container.kill();
+            assertThat(container.isRunning()).isFalse();
+            assertThat(HttpProbe.status(container.baseUrl())).as("port closed after kill").isEmpty();
+        }
+    }
+}
