@@ -359,8 +359,13 @@ public final class Json {
 
     private void literal(String word) throws JsonException {
         for (int i = 0; i < word.length(); i++) {
-            if (pos + i >= in.length || in[pos + i] != word.charAt(i)) {
-                throw error("unexpected character '" + printable(pos + i < in.length ? in[pos + i] : 0) + "'");
+            if (pos + i >= in.length) {
+                pos += i;
+                throw error("unexpected end of input");
+            }
+            if (in[pos + i] != word.charAt(i)) {
+                pos += i; // the offset of the offending byte, not of the literal's start
+                throw error("unexpected character '" + printable(in[pos]) + "'");
             }
         }
         pos += word.length();
