@@ -55,7 +55,7 @@ final class Intake implements ReadListener, AsyncListener {
         this.response = response;
         this.in = request.getInputStream();
         this.type = type;
-        this.contentType = request.getContentType();
+        this.contentType = IntakeFilter.contentTypeOf(request);
         this.idempotencyKey = idempotencyKey;
         this.preferWait = preferWait;
         this.max = app.config().maxBodyBytes();
