@@ -16,10 +16,18 @@ import java.util.Map;
  * <p>Rejected: trailing content, leading zeros, control characters in strings, invalid UTF-8 and
  * nesting deeper than {@link #MAX_DEPTH} (to bound stack use). Accepted: lone surrogate escapes
  * (RFC 8259 allows them) and a leading UTF-8 byte order mark, which is skipped.
+ *
+ * <p>Limits of {@link #parse} only (RFC 8259 lets implementations limit numbers; {@link #check}
+ * validates the grammar and accepts them): a number of more than {@link #MAX_NUMBER_LENGTH}
+ * characters, or whose exponent does not fit an {@code int}, is refused. Turning digits into a
+ * {@link BigDecimal} takes time quadratic in their count: a 1 MiB body of digits would cost a
+ * minute of CPU.
  */
 public final class Json {
     /** Deepest nesting of arrays and objects accepted. */
     public static final int MAX_DEPTH = 512;
+    /** Longest number {@link #parse} turns into a {@link BigDecimal}, in characters. */
+    public static final int MAX_NUMBER_LENGTH = 1000;
     /** The JSON {@code null}, so that maps can tell it from an absent member. */
     public static final Object NULL = new Object() {
         @Override
@@ -339,6 +347,10 @@ public final class Json {
         }
         if (!build) {
             return null;
+        }
+        if (pos - start > MAX_NUMBER_LENGTH) {
+            pos = start;
+            throw error("number longer than " + MAX_NUMBER_LENGTH + " characters");
         }
         try {
             return new BigDecimal(new String(in, start, pos - start, StandardCharsets.US_ASCII));
