@@ -69,23 +69,28 @@ public final class SleepHandler implements TaskHandler {
         try {
             parsed = Json.parse(payload);
         } catch (JsonException e) {
-            throw new InvalidPayloadException("The payload is not well-formed JSON: " + e.getMessage());
+            throw new InvalidPayloadException("The payload cannot be read as JSON: " + e.getMessage());
         }
         if (!(parsed instanceof Map<?, ?> map)) {
             throw new InvalidPayloadException("The payload must be a JSON object {\"ms\": N}.");
         }
         Object ms = map.get("ms");
+        if (ms == null) {
+            throw new InvalidPayloadException("\"ms\" is missing: the payload must be {\"ms\": N}.");
+        }
+        if (!(ms instanceof BigDecimal n)) {
+            throw new InvalidPayloadException("\"ms\" must be a whole number of milliseconds.");
+        }
+        // The range first: 1e30 is a whole number, only far too large (longValueExact would call it
+        // inexact). Within the range, longValueExact refuses fractions, and cheaply.
+        if (n.signum() < 0 || n.compareTo(BigDecimal.valueOf(MAX_MS)) > 0) {
+            throw new InvalidPayloadException("\"ms\" must be between 0 and " + MAX_MS + ".");
+        }
         long value;
         try {
-            if (!(ms instanceof BigDecimal n)) {
-                throw new ArithmeticException();
-            }
             value = n.longValueExact();
         } catch (ArithmeticException e) {
             throw new InvalidPayloadException("\"ms\" must be a whole number of milliseconds.");
-        }
-        if (value < 0 || value > MAX_MS) {
-            throw new InvalidPayloadException("\"ms\" must be between 0 and " + MAX_MS + ".");
         }
         Object fail = map.get("fail");
         if (fail != null && !(fail instanceof String)) {
