@@ -73,7 +73,11 @@ public final class Json {
                 case '\b' -> b.append("\\b");
                 case '\f' -> b.append("\\f");
                 default -> {
-                    if (c < 0x20) {
+                    if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        b.append(c).append(s.charAt(++i));
+                    } else if (c < 0x20 || Character.isSurrogate(c)) {
+                        // a lone surrogate has no UTF-8 form (it would become '?'): escape it
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);

@@ -267,11 +267,15 @@ class JsonTest {
         assertThat(Json.quote("\u0000\u001f")).isEqualTo("\"\\u0000\\u001f\"");
         assertThat(Json.quote("/\u007f\u00e9\uD83D\uDE00")).isEqualTo("\"/\u007f\u00e9\uD83D\uDE00\"");
 
+        assertThat(Json.quote("\uD800x\uDC00")).isEqualTo("\"\\ud800x\\udc00\"");
+        assertThat(Json.quote("\uDC00\uD800")).isEqualTo("\"\\udc00\\ud800\"");
+        assertThat(Json.quote("a\uD83D")).isEqualTo("\"a\\ud83d\"");
+
         StringBuilder all = new StringBuilder();
         for (char c = 0; c < 0x100; c++) {
             all.append(c);
         }
-        all.append("\u2028\u2029\u4e16\uD83D\uDE00");
+        all.append("\u2028\u2029\u4e16\uD83D\uDE00 \uD800 \uDFFF\uDBFF");
         String s = all.toString();
         assertThat(Json.parse(utf8(Json.quote(s)))).isEqualTo(s);
     }
