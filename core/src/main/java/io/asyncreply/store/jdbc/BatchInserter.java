@@ -1,0 +1,282 @@
+package io.asyncreply.store.jdbc;
+
+import io.asyncreply.store.InsertResult;
+import io.asyncreply.store.NewTask;
+import io.asyncreply.store.StoreException;
+import io.asyncreply.task.Task;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * Writes one group-commit batch in one transaction: resolves idempotency keys, admits against the
+ * queue capacity, inserts with one JDBC batch, commits. Runs on the writer thread only, so its
+ * admission counter needs no lock.
+ *
+ * <p>Idempotency keys: the keys of the batch are looked up first (one SELECT); a key already
+ * stored, or used by an earlier submission of the same batch, yields {@code Duplicate} (same type
+ * and payload digest) or {@code Conflict}. A key stored by another node between that SELECT and
+ * the INSERT is caught by the UNIQUE constraint: PostgreSQL's {@code ON CONFLICT DO NOTHING} gives
+ * that row an update count of 0, H2 raises a unique violation; either way the transaction is
+ * rolled back and the whole batch resolved again (the SELECT now sees the other node's committed
+ * row), at most {@value #ATTEMPTS} times. The other submissions of the batch are unaffected.
+ *
+ * <p>Admission ({@code queueLimit}): a COUNT of queued rows, cached for at most
+ * {@code countMaxAge}, plus the rows this store admitted since. That estimate only errs high
+ * (claims since the count are not subtracted), and a submission is refused only after a fresh
+ * COUNT in the batch's own transaction, so within one batch and one node admission is exact.
+ * Across nodes it is approximate: rows other nodes admitted since the last COUNT, or in
+ * transactions not yet committed, are not seen, so the queue can exceed its limit by about what
+ * the other nodes admit in one batch.
+ */
+final class BatchInserter implements GroupCommitter.Batch {
+    private static final System.Logger LOG = System.getLogger(BatchInserter.class.getName());
+    static final int ATTEMPTS = 3;
+    private static final int KEYS_PER_SELECT = 100;
+
+    private final DataSource ds;
+    private final Dialect dialect;
+    private final long countMaxAgeNanos;
+    private final JdbcTaskStore.Hooks hooks;
+    private final ChangeFeed feed;
+
+    // admission estimate; writer thread only
+    private boolean countValid;
+    private long countedQueued;
+    private long countedAtNanos;
+    private long admittedSinceCount;
+    private boolean flushRefused;
+
+    BatchInserter(DataSource ds, Dialect dialect, long countMaxAgeNanos, JdbcTaskStore.Hooks hooks, ChangeFeed feed) {
+        this.ds = ds;
+        this.dialect = dialect;
+        this.countMaxAgeNanos = countMaxAgeNanos;
+        this.hooks = hooks;
+        this.feed = feed;
+    }
+
+    /** What a key is known as: the task holding it and its payload digest. */
+    private record Known(Task task, byte[] digest) {
+    }
+
+    /** One attempt's decisions; {@code results == null} when a key race was lost and it must be redone. */
+    private record Attempt(InsertResult[] results, int admitted, boolean counted) {
+    }
+
+    @Override
+    public List<InsertResult> write(List<GroupCommitter.Request> batch) {
+        hooks.batchTaken(batch.size());
+        SQLException lastRace = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try (Connection c = ds.getConnection()) {
+                Attempt a;
+                c.setAutoCommit(false);
+                try {
+                    a = once(c, batch, attempt == 1);
+                    if (a.results() == null) {
+                        Sql.rollbackQuietly(c);
+                        countValid = false;
+                        continue;
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    Sql.rollbackQuietly(c);
+                    countValid = false;
+                    if (e instanceof SQLException se && Sql.isUniqueViolation(se)) {
+                        lastRace = se;
+                        continue; // H2: a key stored meanwhile by someone else
+                    }
+                    throw e;
+                } finally {
+                    Sql.autoCommitQuietly(c);
+                }
+                afterCommit(c, a);
+                return Arrays.asList(a.results());
+            } catch (SQLException e) {
+                throw Sql.failure("could not store " + batch.size() + " tasks", e);
+            }
+        }
+        if (lastRace != null) {
+            throw Sql.failure("could not store " + batch.size() + " tasks: their idempotency keys kept being taken "
+                    + "concurrently", lastRace);
+        }
+        throw new StoreException("could not store " + batch.size() + " tasks: their idempotency keys kept being "
+                + "taken concurrently");
+    }
+
+    private void afterCommit(Connection c, Attempt a) {
+        if (a.counted()) {
+            admittedSinceCount = a.admitted();
+        } else {
+            admittedSinceCount += a.admitted();
+        }
+        if (a.admitted() == 0) {
+            return;
+        }
+        if (!flushRefused) {
+            try {
+                if (!dialect.flushAfterCommit(c)) {
+                    flushRefused = true;
+                    LOG.log(Level.WARNING, "H2 refused CHECKPOINT (the user lacks admin rights): accepted tasks "
+                            + "are written to disk by H2's background writer, up to about a second after commit, "
+                            + "and may be lost if the process is killed meanwhile");
+                }
+            } catch (SQLException e) {
+                // committed, but not yet known to be on disk: the rows exist, so report success
+                LOG.log(Level.WARNING, "could not flush committed tasks to disk: SQLState {0}", e.getSQLState());
+            }
+        }
+        try {
+            feed.queued(c);
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "could not announce queued tasks: {0}", e.getMessage());
+        }
+    }
+
+    private Attempt once(Connection c, List<GroupCommitter.Request> batch, boolean first) throws SQLException {
+        Map<String, Known> known = lookUpKeys(c, batch);
+        if (first) {
+            hooks.keysLookedUp(c);
+        }
+        boolean counted = false;
+        long base;
+        if (!countValid || System.nanoTime() - countedAtNanos > countMaxAgeNanos) {
+            base = count(c);
+            counted = true;
+        } else {
+            base = countedQueued + admittedSinceCount;
+        }
+        InsertResult[] results = new InsertResult[batch.size()];
+        List<Integer> rows = new ArrayList<>();
+        int admitted = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            GroupCommitter.Request r = batch.get(i);
+            NewTask t = r.task();
+            String key = t.idempotencyKey();
+            Known k = key == null ? null : known.get(key);
+            if (k != null) {
+                results[i] = Arrays.equals(k.digest(), t.payloadDigest()) ? new InsertResult.Duplicate(k.task())
+                        : new InsertResult.Conflict(k.task().id());
+                continue;
+            }
+            if (base + admitted >= r.queueLimit() && !counted) { // refuse only on a fresh count
+                base = count(c);
+                counted = true;
+            }
+            if (base + admitted >= r.queueLimit()) {
+                results[i] = new InsertResult.QueueFull(base + admitted);
+                continue;
+            }
+            results[i] = new InsertResult.Inserted(t.task());
+            rows.add(i);
+            admitted++;
+            if (key != null) {
+                known.put(key, new Known(t.task(), t.payloadDigest()));
+            }
+        }
+        if (!rows.isEmpty() && !insert(c, batch, rows)) {
+            return new Attempt(null, 0, counted);
+        }
+        return new Attempt(results, admitted, counted);
+    }
+
+    private long count(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(dialect.countQueued)) {
+            rs.next();
+            countedQueued = rs.getLong(1);
+        }
+        countedAtNanos = System.nanoTime();
+        countValid = true;
+        admittedSinceCount = 0;
+        return countedQueued;
+    }
+
+    private Map<String, Known> lookUpKeys(Connection c, List<GroupCommitter.Request> batch) throws SQLException {
+        Set<String> keys = new LinkedHashSet<>();
+        for (GroupCommitter.Request r : batch) {
+            if (r.task().idempotencyKey() != null) {
+                keys.add(r.task().idempotencyKey());
+            }
+        }
+        Map<String, Known> known = new HashMap<>();
+        List<String> all = new ArrayList<>(keys);
+        for (int from = 0; from < all.size(); from += KEYS_PER_SELECT) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + KEYS_PER_SELECT));
+            try (PreparedStatement ps = c.prepareStatement(dialect.findKeys(chunk.size()))) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        known.put(rs.getString(Rows.EXTRA_1), new Known(Rows.task(rs), rs.getBytes(Rows.EXTRA_2)));
+                    }
+                }
+            }
+        }
+        return known;
+    }
+
+    /** Inserts the admitted rows; false when a key was taken meanwhile (PostgreSQL: update count 0). */
+    private boolean insert(Connection c, List<GroupCommitter.Request> batch, List<Integer> rows) throws SQLException {
+        int[] counts;
+        try (PreparedStatement ps = c.prepareStatement(dialect.insert)) {
+            for (int i : rows) {
+                NewTask n = batch.get(i).task();
+                Task t = n.task();
+                ps.setString(1, t.id());
+                ps.setString(2, t.type());
+                ps.setString(3, t.status().name());
+                Sql.setInstant(ps, 4, t.submittedAt());
+                ps.setInt(5, t.attempts());
+                Sql.setInstant(ps, 6, t.runAt() != null ? t.runAt() : t.submittedAt());
+                ps.setBytes(7, n.payload());
+                Sql.setString(ps, 8, n.contentType());
+                Sql.setString(ps, 9, n.idempotencyKey());
+                Sql.setBytes(ps, 10, n.payloadDigest());
+                ps.addBatch();
+            }
+            counts = ps.executeBatch();
+        }
+        boolean unsure = false;
+        for (int j = 0; j < rows.size(); j++) {
+            if (counts[j] == 1) {
+                continue;
+            }
+            if (counts[j] == 0) {
+                return false; // ON CONFLICT DO NOTHING: the key was taken after our look-up
+            }
+            unsure = true; // SUCCESS_NO_INFO, e.g. pgjdbc with reWriteBatchedInserts
+        }
+        return !unsure || keysAreOurs(c, batch, rows);
+    }
+
+    /** Whether every keyed row of ours holds its key (when the driver did not say per row). */
+    private boolean keysAreOurs(Connection c, List<GroupCommitter.Request> batch, List<Integer> rows)
+            throws SQLException {
+        List<GroupCommitter.Request> keyed = new ArrayList<>();
+        for (int i : rows) {
+            if (batch.get(i).task().idempotencyKey() != null) {
+                keyed.add(batch.get(i));
+            }
+        }
+        Map<String, Known> holders = lookUpKeys(c, keyed);
+        for (GroupCommitter.Request r : keyed) {
+            Known k = holders.get(r.task().idempotencyKey());
+            if (k == null || !k.task().id().equals(r.task().task().id())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
