@@ -112,7 +112,12 @@ public final class MemoryTaskStore implements TaskStore {
             }
         }
         bySeq.put(e.seq, e);
-        ready.add(e);
+        Instant runAt = t.task().runAt();
+        if (runAt != null && runAt.isAfter(t.task().submittedAt())) { // to run later: wait for its time
+            delayed.add(new Delayed(runAt, e.seq, e));
+        } else {
+            ready.add(e);
+        }
         return new InsertResult.Inserted(t.task());
     }
 

@@ -1,0 +1,747 @@
+package io.asyncreply.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.asyncreply.task.CancelResult;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskError;
+import io.asyncreply.task.TaskPage;
+import io.asyncreply.task.TaskQuery;
+import io.asyncreply.task.TaskResult;
+import io.asyncreply.task.TaskStatus;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Everything the {@link TaskStore} javadoc promises, run against every store. A subclass supplies
+ * an empty store per test. Time is explicit: the store never reads a clock, so every instant here
+ * is a fixed one with millisecond precision.
+ */
+public abstract class TaskStoreContract {
+    protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    protected static final Duration LEASE = Duration.ofSeconds(30);
+    protected static final long NO_LIMIT = Long.MAX_VALUE;
+
+    protected TaskStore store;
+
+    /** A store holding no tasks, for one test; {@link #closeStore} releases it. */
+    protected abstract TaskStore createStore() throws Exception;
+
+    protected void closeStore(TaskStore s) throws Exception {
+        s.close();
+    }
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = createStore();
+    }
+
+    @AfterEach
+    void releaseStore() throws Exception {
+        if (store != null) {
+            closeStore(store);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    protected static String newId() {
+        UUID u = UUID.randomUUID();
+        ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    }
+
+    protected static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    protected static byte[] digest(String type, byte[] payload) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(bytes(type));
+            md.update((byte) 0);
+            md.update(payload);
+            return md.digest();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected static NewTask newTask(String type, String payload, Instant at) {
+        return new NewTask(Task.queued(newId(), type, at), bytes(payload), "text/plain", null, null);
+    }
+
+    protected static NewTask keyed(String key, String type, String payload, Instant at) {
+        byte[] p = bytes(payload);
+        return new NewTask(Task.queued(newId(), type, at), p, "text/plain", key, digest(type, p));
+    }
+
+    protected static InsertResult await(java.util.concurrent.CompletionStage<InsertResult> stage) throws Exception {
+        return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    protected InsertResult insert(NewTask t, long limit) throws Exception {
+        return await(store.insert(t, limit));
+    }
+
+    /** Inserts a task of type {@code echo} submitted at {@code at}; returns its snapshot. */
+    protected Task submit(Instant at) throws Exception {
+        return submit("echo", at);
+    }
+
+    protected Task submit(String type, Instant at) throws Exception {
+        InsertResult r = insert(newTask(type, "payload", at), NO_LIMIT);
+        assertThat(r).isInstanceOf(InsertResult.Inserted.class);
+        return ((InsertResult.Inserted) r).task();
+    }
+
+    protected ClaimedTask claim(String owner, Instant now) {
+        return store.claim(owner, now, now.plus(LEASE)).orElseThrow(() -> new AssertionError("nothing to claim"));
+    }
+
+    protected Task find(String id) {
+        return store.find(id).orElseThrow(() -> new AssertionError("no task " + id));
+    }
+
+    /** Submits, claims and finishes a task; it finishes at {@code finishedAt}. */
+    protected Task finished(Instant finishedAt) throws Exception {
+        Task t = submit(finishedAt.minusMillis(2));
+        ClaimedTask c = claim("node-a", finishedAt.minusMillis(1));
+        assertThat(c.task().id()).isEqualTo(t.id());
+        return store.finish(t.id(), c.attempt(), Outcome.succeeded(TaskResult.json("{}")), finishedAt).orElseThrow();
+    }
+
+    private static Instant ms(long millis) {
+        return T0.plusMillis(millis);
+    }
+
+    // ---------------------------------------------------------------- insert and find
+
+    @Test
+    void insertStoresAQueuedTaskThatFindReturnsAsInserted() throws Exception {
+        NewTask t = newTask("echo", "hello", T0);
+        InsertResult r = insert(t, NO_LIMIT);
+
+        assertThat(r).isEqualTo(new InsertResult.Inserted(t.task()));
+        assertThat(store.find(t.task().id())).contains(t.task());
+        assertThat(find(t.task().id()).status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(store.queued()).isEqualTo(1);
+    }
+
+    @Test
+    void findOfAnUnknownIdIsEmpty() {
+        assertThat(store.find(newId())).isEmpty();
+    }
+
+    @Test
+    void aKnownKeyWithTheSamePayloadReturnsTheFirstTaskAndStoresNothing() throws Exception {
+        NewTask first = keyed("key-1", "echo", "same", T0);
+        insert(first, NO_LIMIT);
+
+        NewTask again = keyed("key-1", "echo", "same", ms(5));
+        InsertResult r = insert(again, NO_LIMIT);
+
+        assertThat(r).isInstanceOf(InsertResult.Duplicate.class);
+        assertThat(((InsertResult.Duplicate) r).existing().id()).isEqualTo(first.task().id());
+        assertThat(store.find(again.task().id())).isEmpty();
+        assertThat(store.queued()).isEqualTo(1);
+    }
+
+    @Test
+    void aKnownKeyWithAnotherPayloadIsAConflictAndStoresNothing() throws Exception {
+        NewTask first = keyed("key-2", "echo", "one", T0);
+        insert(first, NO_LIMIT);
+
+        NewTask other = keyed("key-2", "echo", "two", ms(5));
+        InsertResult r = insert(other, NO_LIMIT);
+
+        assertThat(r).isEqualTo(new InsertResult.Conflict(first.task().id()));
+        assertThat(store.find(other.task().id())).isEmpty();
+        assertThat(store.queued()).isEqualTo(1);
+    }
+
+    @Test
+    void aKnownKeyWithAnotherTypeIsAConflict() throws Exception {
+        NewTask first = keyed("key-3", "echo", "one", T0);
+        insert(first, NO_LIMIT);
+
+        InsertResult r = insert(keyed("key-3", "sha256", "one", ms(5)), NO_LIMIT);
+
+        assertThat(r).isEqualTo(new InsertResult.Conflict(first.task().id()));
+    }
+
+    @Test
+    void beyondTheQueueLimitAnInsertIsRefusedAndNothingIsStored() throws Exception {
+        submit(T0);
+        submit(ms(1));
+
+        NewTask third = newTask("echo", "x", ms(2));
+        InsertResult r = insert(third, 2);
+
+        assertThat(r).isEqualTo(new InsertResult.QueueFull(2));
+        assertThat(store.find(third.task().id())).isEmpty();
+        assertThat(store.queued()).isEqualTo(2);
+    }
+
+    @Test
+    void aClaimMakesRoomInTheQueueAgain() throws Exception {
+        submit(T0);
+        submit(ms(1));
+        assertThat(insert(newTask("echo", "x", ms(2)), 2)).isInstanceOf(InsertResult.QueueFull.class);
+
+        claim("node-a", ms(3));
+
+        assertThat(insert(newTask("echo", "x", ms(4)), 2)).isInstanceOf(InsertResult.Inserted.class);
+        assertThat(store.queued()).isEqualTo(2);
+    }
+
+    @Test
+    void aDuplicateIsRecognizedEvenWhenTheQueueIsFull() throws Exception {
+        NewTask first = keyed("key-4", "echo", "same", T0);
+        insert(first, 1);
+
+        InsertResult r = insert(keyed("key-4", "echo", "same", ms(1)), 1);
+
+        assertThat(r).isInstanceOf(InsertResult.Duplicate.class);
+    }
+
+    @Test
+    void concurrentInsertsWithOneKeyStoreOneTaskAndAllSeeItsId() throws Exception {
+        int n = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<InsertResult>> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return insert(keyed("shared-key", "echo", "same", T0), NO_LIMIT);
+                }));
+            }
+            go.countDown();
+            List<InsertResult> all = new ArrayList<>();
+            for (Future<InsertResult> f : results) {
+                all.add(f.get(30, TimeUnit.SECONDS));
+            }
+            List<InsertResult> inserted = all.stream().filter(r -> r instanceof InsertResult.Inserted).toList();
+            assertThat(inserted).hasSize(1);
+            String id = ((InsertResult.Inserted) inserted.get(0)).task().id();
+            assertThat(all).filteredOn(r -> r instanceof InsertResult.Duplicate).hasSize(n - 1)
+                    .allSatisfy(r -> assertThat(((InsertResult.Duplicate) r).existing().id()).isEqualTo(id));
+            assertThat(store.queued()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ---------------------------------------------------------------- claim
+
+    @Test
+    void claimOnAnEmptyStoreIsEmpty() {
+        assertThat(store.claim("node-a", T0, T0.plus(LEASE))).isEmpty();
+    }
+
+    @Test
+    void claimStartsTheTaskWithItsPayloadAndAttemptOne() throws Exception {
+        NewTask t = new NewTask(Task.queued(newId(), "echo", T0), bytes("the payload"), "application/x-test", null,
+                null);
+        insert(t, NO_LIMIT);
+
+        ClaimedTask c = claim("node-a", ms(10));
+
+        assertThat(c.task().id()).isEqualTo(t.task().id());
+        assertThat(c.task().status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(c.attempt()).isEqualTo(1);
+        assertThat(c.task().startedAt()).isEqualTo(ms(10));
+        assertThat(c.task().runAt()).isNull();
+        assertThat(c.payload()).isEqualTo(bytes("the payload"));
+        assertThat(c.contentType()).isEqualTo("application/x-test");
+        assertThat(find(t.task().id())).isEqualTo(c.task());
+        assertThat(store.queued()).isZero();
+    }
+
+    @Test
+    void claimTakesTheOldestReadyTaskFirst() throws Exception {
+        Task a = submit(T0);
+        Task b = submit(ms(1));
+        Task c = submit(ms(2));
+
+        assertThat(claim("n", ms(10)).task().id()).isEqualTo(a.id());
+        assertThat(claim("n", ms(10)).task().id()).isEqualTo(b.id());
+        assertThat(claim("n", ms(10)).task().id()).isEqualTo(c.id());
+        assertThat(store.claim("n", ms(10), ms(10).plus(LEASE))).isEmpty();
+    }
+
+    @Test
+    void aTaskQueuedForLaterIsNotClaimedBeforeItsRunTime() throws Exception {
+        Task a = submit(T0);
+        ClaimedTask first = claim("n", ms(1));
+        Task requeued = store.requeue(a.id(), first.attempt(), new TaskError("boom"), ms(60_000), ms(2)).orElseThrow();
+        assertThat(requeued.status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(requeued.runAt()).isEqualTo(ms(60_000));
+        Task b = submit(ms(3));
+
+        assertThat(claim("n", ms(4)).task().id()).isEqualTo(b.id());
+        assertThat(store.claim("n", ms(59_999), ms(59_999).plus(LEASE))).isEmpty();
+        ClaimedTask second = claim("n", ms(60_000));
+        assertThat(second.task().id()).isEqualTo(a.id());
+        assertThat(second.attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void aTaskSubmittedToRunLaterIsNotClaimedBeforeItsRunTime() throws Exception {
+        Task later = new Task(newId(), "echo", TaskStatus.QUEUED, T0, null, null, 0, null, null, null, false,
+                ms(10_000));
+        insert(new NewTask(later, bytes("later"), null, null, null), NO_LIMIT);
+        Task soon = submit(ms(1));
+
+        assertThat(claim("n", ms(2)).task().id()).isEqualTo(soon.id());
+        assertThat(store.claim("n", ms(9_999), ms(9_999).plus(LEASE))).isEmpty();
+        assertThat(claim("n", ms(10_000)).task().id()).isEqualTo(later.id());
+    }
+
+    @Test
+    void concurrentClaimersNeverGetTheSameTask() throws Exception {
+        int tasks = 120;
+        List<CompletableFuture<InsertResult>> inserts = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            inserts.add(store.insert(newTask("echo", "p" + i, ms(i)), NO_LIMIT).toCompletableFuture());
+        }
+        for (CompletableFuture<InsertResult> f : inserts) {
+            assertThat(f.get(30, TimeUnit.SECONDS)).isInstanceOf(InsertResult.Inserted.class);
+        }
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ConcurrentLinkedQueue<String> claimed = new ConcurrentLinkedQueue<>();
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < threads; w++) {
+                String owner = "node-" + w;
+                workers.add(pool.submit(() -> {
+                    go.await();
+                    Optional<ClaimedTask> c;
+                    while ((c = store.claim(owner, ms(100_000), ms(100_000).plus(LEASE))).isPresent()) {
+                        claimed.add(c.get().task().id());
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : workers) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(claimed).hasSize(tasks).doesNotHaveDuplicates();
+        assertThat(store.queued()).isZero();
+    }
+
+    // ---------------------------------------------------------------- finish, requeue, progress, fencing
+
+    @Test
+    void finishRecordsASuccessWithItsResult() throws Exception {
+        Task t = submit(T0);
+        ClaimedTask c = claim("n", ms(1));
+
+        Task done = store.finish(t.id(), c.attempt(), Outcome.succeeded(TaskResult.of(bytes("res"), "text/x-res")),
+                ms(2)).orElseThrow();
+
+        assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(done.finishedAt()).isEqualTo(ms(2));
+        Task read = find(t.id());
+        assertThat(read.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(read.result().bytes()).isEqualTo(bytes("res"));
+        assertThat(read.result().contentType()).isEqualTo("text/x-res");
+        assertThat(read.error()).isNull();
+        assertThat(read.attempts()).isEqualTo(1);
+        assertThat(read.finishedAt()).isEqualTo(ms(2));
+    }
+
+    @Test
+    void finishRecordsAFailureWithItsError() throws Exception {
+        Task t = submit(T0);
+        ClaimedTask c = claim("n", ms(1));
+
+        Task done = store.finish(t.id(), c.attempt(), Outcome.failed(new TaskError("it broke")), ms(2)).orElseThrow();
+
+        assertThat(done.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(find(t.id())).isEqualTo(done);
+        assertThat(find(t.id()).error()).isEqualTo(new TaskError("it broke"));
+        assertThat(find(t.id()).result()).isNull();
+    }
+
+    @Test
+    void aTerminalTaskNeverChangesAgain() throws Exception {
+        Task t = submit(T0);
+        ClaimedTask c = claim("n", ms(1));
+        Task done = store.finish(t.id(), c.attempt(), Outcome.failed(new TaskError("first")), ms(2)).orElseThrow();
+
+        assertThat(store.finish(t.id(), c.attempt(), Outcome.succeeded(TaskResult.empty()), ms(3))).isEmpty();
+        assertThat(store.requeue(t.id(), c.attempt(), new TaskError("x"), ms(3), ms(3))).isEmpty();
+        assertThat(store.progress(t.id(), c.attempt(), 50)).isFalse();
+        assertThat(store.recoverExpired(ms(999_999), 5)).isEmpty();
+        assertThat(find(t.id())).isEqualTo(done);
+    }
+
+    @Test
+    void aStaleAttemptCannotFinishRequeueOrReportProgress() throws Exception {
+        Task t = submit(T0);
+        ClaimedTask first = claim("node-a", ms(1));
+        Instant expired = ms(1).plus(LEASE).plusMillis(1);
+        assertThat(store.recoverExpired(expired, 5)).hasSize(1);
+        ClaimedTask second = claim("node-b", expired.plusMillis(1));
+        assertThat(second.attempt()).isEqualTo(2);
+
+        assertThat(store.finish(t.id(), first.attempt(), Outcome.succeeded(TaskResult.empty()), expired)).isEmpty();
+        assertThat(store.requeue(t.id(), first.attempt(), new TaskError("stale"), expired, expired)).isEmpty();
+        assertThat(store.progress(t.id(), first.attempt(), 99)).isFalse();
+        Task current = find(t.id());
+        assertThat(current.status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(current.attempts()).isEqualTo(2);
+        assertThat(current.progress()).isNull();
+
+        assertThat(store.finish(t.id(), second.attempt(), Outcome.succeeded(TaskResult.empty()), expired.plusMillis(2)))
+                .hasValueSatisfying(done -> assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED));
+    }
+
+    @Test
+    void requeueQueuesTheTaskAgainWithItsLastError() throws Exception {
+        Task t = submit(T0);
+        ClaimedTask c = claim("n", ms(1));
+
+        Task q = store.requeue(t.id(), c.attempt(), new TaskError("try again"), ms(500), ms(2)).orElseThrow();
+
+        assertThat(q.status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(q.attempts()).isEqualTo(1);
+        assertThat(q.error()).isEqualTo(new TaskError("try again"));
+        assertThat(q.runAt()).isEqualTo(ms(500));
+        assertThat(q.finishedAt()).isNull();
+        assertThat(find(t.id())).isEqualTo(q);
+        assertThat(store.queued()).isEqualTo(1);
+    }
+
+    @Test
+    void progressOfTheCurrentAttemptIsRecorded() throws Exception {
+        Task t = submit(T0);
+        ClaimedTask c = claim("n", ms(1));
+
+        assertThat(store.progress(t.id(), c.attempt(), 40)).isTrue();
+
+        assertThat(find(t.id()).progress()).isEqualTo(40);
+        assertThat(store.progress(newId(), 1, 40)).isFalse();
+    }
+
+    // ---------------------------------------------------------------- cancel
+
+    @Test
+    void cancellingAQueuedTaskEndsItAtOnceAndItNeverRuns() throws Exception {
+        Task t = submit(T0);
+
+        CancelResult r = store.cancel(t.id(), ms(5));
+
+        assertThat(r.outcome()).isEqualTo(CancelResult.Outcome.CANCELLED);
+        assertThat(r.task().status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(r.task().finishedAt()).isEqualTo(ms(5));
+        assertThat(find(t.id())).isEqualTo(r.task());
+        assertThat(store.claim("n", ms(6), ms(6).plus(LEASE))).isEmpty();
+        assertThat(store.queued()).isZero();
+    }
+
+    @Test
+    void cancellingARunningTaskRecordsARequestAndItsFinishEndsCancelled() throws Exception {
+        Task t = submit(T0);
+        ClaimedTask c = claim("n", ms(1));
+
+        CancelResult r = store.cancel(t.id(), ms(2));
+
+        assertThat(r.outcome()).isEqualTo(CancelResult.Outcome.CANCEL_REQUESTED);
+        assertThat(r.task().status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(r.task().cancelRequested()).isTrue();
+        assertThat(store.cancel(t.id(), ms(3)).outcome()).isEqualTo(CancelResult.Outcome.CANCEL_REQUESTED);
+
+        Task done = store.finish(t.id(), c.attempt(), Outcome.succeeded(TaskResult.json("{}")), ms(4)).orElseThrow();
+
+        assertThat(done.status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(done.result()).isNull();
+        assertThat(done.finishedAt()).isEqualTo(ms(4));
+        assertThat(find(t.id()).status()).isEqualTo(TaskStatus.CANCELLED);
+    }
+
+    @Test
+    void aCancelRequestTurnsARequeueIntoCancelled() throws Exception {
+        Task t = submit(T0);
+        ClaimedTask c = claim("n", ms(1));
+        store.cancel(t.id(), ms(2));
+
+        Task done = store.requeue(t.id(), c.attempt(), new TaskError("retry"), ms(100), ms(3)).orElseThrow();
+
+        assertThat(done.status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(done.finishedAt()).isEqualTo(ms(3));
+        assertThat(store.claim("n", ms(200), ms(200).plus(LEASE))).isEmpty();
+    }
+
+    @Test
+    void cancellingATerminalTaskChangesNothing() throws Exception {
+        Task done = finished(ms(10));
+
+        CancelResult r = store.cancel(done.id(), ms(20));
+
+        assertThat(r.outcome()).isEqualTo(CancelResult.Outcome.ALREADY_FINISHED);
+        assertThat(r.task().status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(find(done.id()).status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(find(done.id()).finishedAt()).isEqualTo(ms(10));
+    }
+
+    @Test
+    void cancellingAnUnknownTaskFindsNothing() {
+        CancelResult r = store.cancel(newId(), T0);
+
+        assertThat(r.outcome()).isEqualTo(CancelResult.Outcome.NOT_FOUND);
+        assertThat(r.task()).isNull();
+    }
+
+    // ---------------------------------------------------------------- recovery and leases
+
+    @Test
+    void anExpiredLeaseQueuesTheTaskAgainWithTheAttemptCounted() throws Exception {
+        Task t = submit(T0);
+        claim("dead-node", ms(1));
+        Instant now = ms(1).plus(LEASE).plusMillis(1);
+
+        List<Task> changed = store.recoverExpired(now, 3);
+
+        assertThat(changed).hasSize(1);
+        Task q = changed.get(0);
+        assertThat(q.id()).isEqualTo(t.id());
+        assertThat(q.status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(q.attempts()).isEqualTo(1);
+        assertThat(q.runAt()).isEqualTo(now);
+        assertThat(q.error().message()).contains("lease expired");
+        assertThat(find(t.id())).isEqualTo(q);
+        assertThat(claim("live-node", now).attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void anExpiredLeaseAtTheMaximumAttemptsEndsFailed() throws Exception {
+        Task t = submit(T0);
+        claim("dead-node", ms(1));
+        Instant now = ms(1).plus(LEASE).plusMillis(1);
+
+        List<Task> changed = store.recoverExpired(now, 1);
+
+        assertThat(changed).hasSize(1);
+        Task f = changed.get(0);
+        assertThat(f.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(f.finishedAt()).isEqualTo(now);
+        assertThat(f.error().message()).contains("Abandoned after 1 attempts");
+        assertThat(find(t.id())).isEqualTo(f);
+    }
+
+    @Test
+    void anExpiredLeaseWithACancelRequestEndsCancelled() throws Exception {
+        Task t = submit(T0);
+        claim("dead-node", ms(1));
+        store.cancel(t.id(), ms(2));
+        Instant now = ms(1).plus(LEASE).plusMillis(1);
+
+        List<Task> changed = store.recoverExpired(now, 5);
+
+        assertThat(changed).singleElement().satisfies(c -> {
+            assertThat(c.status()).isEqualTo(TaskStatus.CANCELLED);
+            assertThat(c.finishedAt()).isEqualTo(now);
+        });
+    }
+
+    @Test
+    void recoveryLeavesLiveLeasesAndQueuedTasksAlone() throws Exception {
+        Task running = submit(T0);
+        claim("node-a", ms(1));
+        Task queued = submit(ms(2));
+
+        assertThat(store.recoverExpired(ms(1).plus(LEASE).minusMillis(1), 5)).isEmpty();
+
+        assertThat(find(running.id()).status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(find(queued.id()).status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(find(queued.id()).attempts()).isZero();
+    }
+
+    @Test
+    void renewingLeasesExtendsOnlyThoseOfTheOwner() throws Exception {
+        Task a = submit(T0);
+        Task b = submit(ms(1));
+        assertThat(claim("node-a", ms(2)).task().id()).isEqualTo(a.id());
+        assertThat(claim("node-b", ms(2)).task().id()).isEqualTo(b.id());
+
+        assertThat(store.renewLeases("node-a", ms(100_000))).isEqualTo(1);
+        assertThat(store.renewLeases("node-c", ms(100_000))).isZero();
+
+        List<Task> recovered = store.recoverExpired(ms(2).plus(LEASE).plusMillis(1), 5);
+        assertThat(recovered).extracting(Task::id).containsExactly(b.id());
+        assertThat(find(a.id()).status()).isEqualTo(TaskStatus.RUNNING);
+    }
+
+    // ---------------------------------------------------------------- list
+
+    @Test
+    void listPagesThroughAllTasksNewestFirst() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ids.add(submit(ms(i)).id());
+        }
+        List<String> newestFirst = new ArrayList<>(ids);
+        java.util.Collections.reverse(newestFirst);
+
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            TaskPage page = store.list(new TaskQuery(null, null, 3, cursor));
+            page.items().forEach(t -> seen.add(t.id()));
+            cursor = page.next();
+            pages++;
+        } while (cursor != null && pages < 10);
+
+        assertThat(seen).containsExactlyElementsOf(newestFirst);
+        assertThat(pages).isEqualTo(3);
+    }
+
+    @Test
+    void aPageThatEndsTheListHasNoNextCursor() throws Exception {
+        submit(T0);
+        submit(ms(1));
+
+        TaskPage page = store.list(new TaskQuery(null, null, 2, null));
+
+        assertThat(page.items()).hasSize(2);
+        assertThat(page.next()).isNull();
+    }
+
+    @Test
+    void listFiltersByStatusAndType() throws Exception {
+        Task echo1 = submit("echo", T0);
+        Task sha1 = submit("sha256", ms(1));
+        Task echo2 = submit("echo", ms(2));
+        Task sha2 = submit("sha256", ms(3));
+        assertThat(claim("n", ms(4)).task().id()).isEqualTo(echo1.id());
+
+        assertThat(store.list(new TaskQuery(null, "echo", 10, null)).items()).extracting(Task::id)
+                .containsExactly(echo2.id(), echo1.id());
+        assertThat(store.list(new TaskQuery(TaskStatus.QUEUED, null, 10, null)).items()).extracting(Task::id)
+                .containsExactly(sha2.id(), echo2.id(), sha1.id());
+        assertThat(store.list(new TaskQuery(TaskStatus.QUEUED, "echo", 10, null)).items()).extracting(Task::id)
+                .containsExactly(echo2.id());
+
+        TaskPage first = store.list(new TaskQuery(TaskStatus.QUEUED, null, 1, null));
+        TaskPage second = store.list(new TaskQuery(TaskStatus.QUEUED, null, 1, first.next()));
+        assertThat(second.items()).extracting(Task::id).containsExactly(echo2.id());
+    }
+
+    @Test
+    void aMalformedCursorIsAnIllegalArgument() {
+        assertThatThrownBy(() -> store.list(new TaskQuery(null, null, 10, "not a cursor!")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.list(new TaskQuery(null, null, 10, "eDEy")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---------------------------------------------------------------- purge
+
+    @Test
+    void purgeDeletesTasksThatFinishedBeforeTheCutoff() throws Exception {
+        Task old1 = finished(ms(1_000));
+        Task old2 = finished(ms(2_000));
+        Task young = finished(ms(3_000));
+        Task queued = submit(ms(3_500));
+
+        int n = store.purge(ms(2_500), 1_000);
+
+        assertThat(n).isEqualTo(2);
+        assertThat(store.find(old1.id())).isEmpty();
+        assertThat(store.find(old2.id())).isEmpty();
+        assertThat(store.find(young.id())).isPresent();
+        assertThat(store.find(queued.id())).isPresent();
+    }
+
+    @Test
+    void purgeKeepsOnlyTheNewestFinishedTasksBeyondTheCount() throws Exception {
+        List<Task> done = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            done.add(finished(ms(i * 1_000L)));
+        }
+        Task running = submit(ms(6_000));
+        claim("n", ms(6_001));
+
+        int n = store.purge(T0, 2);
+
+        assertThat(n).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(store.find(done.get(i).id())).isEmpty();
+        }
+        assertThat(store.find(done.get(3).id())).isPresent();
+        assertThat(store.find(done.get(4).id())).isPresent();
+        assertThat(store.find(running.id())).isPresent();
+        assertThat(store.purge(T0, 2)).isZero();
+    }
+
+    @Test
+    void purgingATaskFreesItsIdempotencyKey() throws Exception {
+        NewTask first = keyed("purged-key", "echo", "same", T0);
+        insert(first, NO_LIMIT);
+        ClaimedTask c = claim("n", ms(1));
+        store.finish(first.task().id(), c.attempt(), Outcome.succeeded(TaskResult.empty()), ms(2)).orElseThrow();
+        assertThat(insert(keyed("purged-key", "echo", "same", ms(3)), NO_LIMIT))
+                .isInstanceOf(InsertResult.Duplicate.class);
+
+        assertThat(store.purge(ms(10), 1_000)).isEqualTo(1);
+
+        NewTask again = keyed("purged-key", "echo", "same", ms(20));
+        assertThat(insert(again, NO_LIMIT)).isEqualTo(new InsertResult.Inserted(again.task()));
+    }
+
+    // ---------------------------------------------------------------- health
+
+    @Test
+    void queuedCountsOnlyQueuedTasks() throws Exception {
+        submit(T0);
+        submit(ms(1));
+        Task third = submit(ms(2));
+        claim("n", ms(3));
+        store.cancel(third.id(), ms(4));
+
+        assertThat(store.queued()).isEqualTo(1);
+    }
+
+    @Test
+    void pingSucceedsOnAReachableStore() {
+        store.ping();
+    }
+
+    protected static Set<String> ids(List<Task> tasks) {
+        Set<String> s = new HashSet<>();
+        tasks.forEach(t -> s.add(t.id()));
+        return s;
+    }
+}
