@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
  * Tomcat), plus {@code ee10-plus, ext} with JNDI. Hot redeploy is on
  * ({@code jetty.deploy.scanInterval=1}; Jetty 12.1's default 0 disables it).
  *
- * <p>JNDI: {@link ContainerOptions#jndi} writes {@code environments/ee10-asyncreply.xml} (an
- * {@code ee10} environment XML applied to every ee10 webapp) and copies the driver to
- * {@code $JETTY_BASE/lib/ext}.
+ * <p>JNDI: {@link ContainerOptions#jndi} writes docs/examples/jetty/ee10-asyncreply-jndi.xml as
+ * {@code environments/ee10-asyncreply-jndi.xml} (an {@code ee10} environment XML, applied to
+ * every ee10 webapp) and copies the driver to {@code $JETTY_BASE/lib/ext}.
  */
 public final class JettyContainer extends ProcessContainer {
 

@@ -3,8 +3,10 @@ package io.asyncreply.it.container;
 import java.util.Objects;
 
 /**
- * A PostgreSQL DataSource that the container binds as {@code java:comp/env/<name>}
- * (Tomcat: a {@code <Resource>} in {@code conf/context.xml}; Jetty: an {@code ee10} environment XML).
+ * A PostgreSQL DataSource that the container binds as {@code java:comp/env/<name>}, configured
+ * with the files of docs/examples (Tomcat: {@code conf/Catalina/localhost/ROOT.xml} with a
+ * {@code <Resource>}, which also sets {@code asyncreply.store=jndi}; Jetty: the ee10 environment
+ * XML {@code environments/ee10-asyncreply-jndi.xml} with an {@code EnvEntry}).
  *
  * @param name JNDI name relative to {@code java:comp/env}, e.g. {@code jdbc/tasks}
  */
@@ -34,41 +36,14 @@ public record JndiDataSource(String name, String url, String user, String passwo
                 System.getProperty("asyncreply.it.jdbc.password", ""));
     }
 
-    /** Tomcat: a DBCP2 pool ({@code tomcat-dbcp.jar} ships with Tomcat), closed when the context stops. */
-    String tomcatResource() {
-        return "<Resource name=\"" + xml(name) + "\" auth=\"Container\" type=\"javax.sql.DataSource\"\n"
-                + "            driverClassName=\"org.postgresql.Driver\"\n"
-                + "            url=\"" + xml(url) + "\"\n"
-                + "            username=\"" + xml(user) + "\" password=\"" + xml(password) + "\"\n"
-                + "            maxTotal=\"20\" maxIdle=\"5\" maxWaitMillis=\"10000\"\n"
-                + "            validationQuery=\"SELECT 1\" testOnBorrow=\"true\"\n"
-                + "            closeMethod=\"close\"/>\n";
+    /** docs/examples/tomcat/ROOT.xml for this database: written to conf/Catalina/localhost/ROOT.xml. */
+    String tomcatContextDescriptor() {
+        return Examples.tomcatRootXml(this);
     }
 
-    /**
-     * Jetty 12 ee10: an environment XML (applies to every ee10 web application). An {@code EnvEntry}
-     * is bound into {@code java:comp/env} without a {@code <resource-ref>} in the WAR's web.xml
-     * (a {@code Resource} would need one).
-     */
+    /** docs/examples/jetty/ee10-asyncreply-jndi.xml for this database: written to environments/. */
     String jettyEnvironmentXml() {
-        return """
-                <?xml version="1.0"?>
-                <!DOCTYPE Configure PUBLIC "-//Jetty//Configure//EN" "https://jetty.org/configure_10_0.dtd">
-                <Configure id="wac" class="org.eclipse.jetty.ee10.webapp.WebAppContext">
-                  <New class="org.eclipse.jetty.plus.jndi.EnvEntry">
-                    <Arg><Ref refid="wac"/></Arg>
-                    <Arg>%s</Arg>
-                    <Arg>
-                      <New class="org.postgresql.ds.PGSimpleDataSource">
-                        <Set name="url">%s</Set>
-                        <Set name="user">%s</Set>
-                        <Set name="password">%s</Set>
-                      </New>
-                    </Arg>
-                    <Arg type="boolean">true</Arg>
-                  </New>
-                </Configure>
-                """.formatted(xml(name), xml(url), xml(user), xml(password));
+        return Examples.jettyJndiXml(this);
     }
 
     static String xml(String value) {

@@ -13,13 +13,18 @@ import java.util.regex.Pattern;
  * the WAR as {@code webapps/ROOT.war}, run with {@code catalina.sh run} and stopped with
  * {@code catalina.sh stop N -force} (CATALINA_PID, so only this instance).
  *
- * <p>JNDI: {@link ContainerOptions#jndi} adds a {@code <Resource>} to {@code conf/context.xml}
- * and copies the driver to {@code $CATALINA_BASE/lib}.
+ * <p>JNDI: {@link ContainerOptions#jndi} writes docs/examples/tomcat/ROOT.xml (a
+ * {@code <Resource>}) as {@code conf/Catalina/localhost/ROOT.xml} and copies the driver to
+ * {@code $CATALINA_BASE/lib}.
  */
 public final class TomcatContainer extends ProcessContainer {
 
-    private static final Pattern DEPLOYED =
-            Pattern.compile("Deployment of web application archive \\[.*ROOT\\.war\\] has finished");
+    /**
+     * Logged after deploying webapps/ROOT.war, or conf/Catalina/localhost/ROOT.xml when there is one;
+     * with such a descriptor, a replaced WAR makes Tomcat reload the context (not redeploy it).
+     */
+    private static final Pattern DEPLOYED = Pattern.compile("Deployment of (web application archive \\[.*ROOT\\.war"
+            + "|deployment descriptor \\[.*ROOT\\.xml)\\] has finished|Reloading Context with name \\[\\] is completed");
 
     private final Path home;
     private final int shutdownPort;
@@ -46,11 +51,10 @@ public final class TomcatContainer extends ProcessContainer {
         copyTree(catalinaHome.resolve("conf"), base.resolve("conf"));
         write(base.resolve("conf/server.xml"), serverXml(read(catalinaHome.resolve("conf/server.xml")), port, shutdownPort));
 
-        StringBuilder context = new StringBuilder();
         if (options.jndi() != null) {
-            context.append("    ").append(options.jndi().tomcatResource());
+            write(base.resolve("conf/Catalina/localhost/ROOT.xml"), options.jndi().tomcatContextDescriptor());
         }
-        context.append(options.tomcatContextXml());
+        String context = options.tomcatContextXml();
         if (!context.isEmpty()) {
             String contextXml = read(base.resolve("conf/context.xml"));
             int end = contextXml.lastIndexOf("</Context>");

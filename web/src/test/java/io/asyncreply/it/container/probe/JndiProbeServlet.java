@@ -27,6 +27,8 @@ public final class JndiProbeServlet extends HttpServlet {
         response.setContentType("text/plain;charset=UTF-8");
         StringWriter out = new StringWriter();
         PrintWriter w = new PrintWriter(out);
+        w.println("property asyncreply.store=" + System.getProperty("asyncreply.store"));
+        w.println("init-param asyncreply.store=" + getServletContext().getInitParameter("asyncreply.store"));
         try {
             Object bound = new InitialContext().lookup(name);
             w.println("class=" + bound.getClass().getName());

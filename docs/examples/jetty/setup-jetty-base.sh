@@ -1,0 +1,62 @@
+#!/bin/sh
+# Creates a Jetty 12 base that serves asyncreply as the root application, optionally with
+# PostgreSQL through JNDI. Usage:
+#
+#   JETTY_HOME=/opt/jetty-home-12.1.8 ./setup-jetty-base.sh /srv/asyncreply-base asyncreply.war \
+#       [postgresql-42.7.14.jar]
+#
+# then edit $JETTY_BASE/start.d/asyncreply.ini (and, with PostgreSQL,
+# $JETTY_BASE/environments/ee10-asyncreply-jndi.xml) and start:
+#
+#   cd /srv/asyncreply-base && java -Xmx512m -jar "$JETTY_HOME/start.jar"
+#
+# Without the driver argument the application uses its embedded store (asyncreply.store=h2).
+set -eu
+
+: "${JETTY_HOME:?set JETTY_HOME to the unpacked jetty-home-12.1.x}"
+[ $# -ge 2 ] || { echo "usage: JETTY_HOME=... $0 JETTY_BASE WAR [POSTGRESQL_DRIVER_JAR]" >&2; exit 2; }
+JETTY_BASE=$1
+WAR=$2
+DRIVER=${3:-}
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+mkdir -p "$JETTY_BASE"
+cd "$JETTY_BASE"
+
+# http: the connector; ee10-deploy: deploys webapps/*.war; ee10-annotations: runs the
+# ServletContainerInitializers and annotations of the WAR as Tomcat does.
+MODULES=http,ee10-deploy,ee10-annotations
+if [ -n "$DRIVER" ]; then
+  # ee10-plus: JNDI (java:comp/env); ext: $JETTY_BASE/lib/ext on the server class path
+  MODULES=$MODULES,ee10-plus,ext
+fi
+java -jar "$JETTY_HOME/start.jar" --add-modules=$MODULES
+
+# Jetty unpacks WARs into $JETTY_BASE/work when it exists (otherwise into the system temp dir,
+# where a tmp cleaner may delete files of a running application).
+mkdir -p work
+
+cp "$WAR" webapps/ROOT.war
+
+if [ -n "$DRIVER" ]; then
+  cp "$DRIVER" lib/ext/
+  cp "$HERE/ee10-asyncreply-jndi.xml" environments/
+  STORE=jndi
+else
+  STORE=h2
+fi
+
+cat > start.d/asyncreply.ini <<INI
+# Listen on this address and port.
+jetty.http.host=127.0.0.1
+jetty.http.port=8080
+# Hot redeploy: replacing webapps/ROOT.war redeploys the application (Jetty 12.1's default 0 disables it).
+jetty.deploy.scanInterval=1
+# asyncreply settings: system properties of the Jetty JVM (see docs/configuration.md). start.jar
+# sets them in its own JVM and warns "Unknown Arguments detected ... interpreted as a System
+# property": expected. Environment variables (ASYNCREPLY_STORE=jndi) work as well.
+-Dasyncreply.store=$STORE
+-Dasyncreply.h2.dir=$JETTY_BASE/data
+INI
+
+echo "Jetty base ready in $JETTY_BASE (store: $STORE)"
