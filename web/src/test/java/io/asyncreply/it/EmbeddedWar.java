@@ -1,0 +1,204 @@
+package io.asyncreply.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.eclipse.jetty.ee10.webapp.WebAppClassLoader;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The built WAR ({@code -Dasyncreply.war}, set by failsafe) deployed in embedded Jetty 12 ee10 on
+ * 127.0.0.1, a free port, context path {@code /}.
+ *
+ * <p>Settings are given as an override descriptor (like a container's {@code override-web.xml}),
+ * so they beat the WAR's own context-params, stay local to this server (no JVM-wide system
+ * properties, so several servers with different settings can run in one JVM) and still lose to
+ * system properties and environment variables, as the configuration rule says.
+ *
+ * <pre>{@code
+ * try (EmbeddedWar war = new EmbeddedWar()) {
+ *     URI base = war.start(EmbeddedWar.testSettings());
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class EmbeddedWar implements AutoCloseable {
+    /** System property naming the store the embedded servers use; default {@code memory}. */
+    public static final String STORE_PROPERTY = "contract.store";
+
+    private int maxThreads = 200;
+    private Server server;
+    private Path workDir;
+    private URI baseUrl;
+
+    /** The container's thread pool size (default 200); call before {@link #start}. */
+    public EmbeddedWar maxThreads(int threads) {
+        this.maxThreads = threads;
+        return this;
+    }
+
+    /**
+     * Settings for tests: 2 workers, queue capacity 64, and the store named by
+     * {@code -Dcontract.store} (default {@code memory}; {@code h2} once the durable store exists,
+     * in a fresh directory per server).
+     */
+    public static Map<String, String> testSettings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("asyncreply.workers", "2");
+        s.put("asyncreply.queue.capacity", "64");
+        s.put("asyncreply.store", store());
+        return s;
+    }
+
+    /** The store embedded test servers use: {@code -Dcontract.store}, default {@code memory}. */
+    public static String store() {
+        String s = System.getProperty(STORE_PROPERTY);
+        return s == null || s.isBlank() ? "memory" : s.trim();
+    }
+
+    /** The WAR under test. */
+    public static Path war() {
+        String war = System.getProperty("asyncreply.war");
+        if (war == null || war.isBlank()) {
+            throw new IllegalStateException("System property asyncreply.war is not set; run the ITs with "
+                    + "'mvn verify' (failsafe sets it to target/asyncreply.war).");
+        }
+        Path p = Path.of(war);
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException("asyncreply.war=" + war + " does not exist; build the WAR first.");
+        }
+        return p;
+    }
+
+    /**
+     * Deploys the WAR with {@code settings} (setting name to value, e.g. {@code asyncreply.workers
+     * -> 2}) and returns the base URL, ending in {@code /}.
+     */
+    public URI start(Map<String, String> settings) throws Exception {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        workDir = Files.createTempDirectory("asyncreply-embedded-");
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        if (!all.containsKey("asyncreply.h2.dir")) {
+            all.put("asyncreply.h2.dir", workDir.resolve("h2").toString());
+        }
+        Path override = workDir.resolve("override-web.xml");
+        Files.writeString(override, overrideDescriptor(all), StandardCharsets.UTF_8);
+
+        QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
+        threads.setName("embedded-jetty");
+        server = new Server(threads);
+        ServerConnector http = new ServerConnector(server, 1, 1);
+        http.setHost("127.0.0.1");
+        http.setPort(0);
+        server.addConnector(http);
+
+        WebAppContext app = new WebAppContext();
+        app.setContextPath("/");
+        app.setWar(war().toString());
+        // The test classpath holds Jersey, Jackson and more in other versions: the WAR must see
+        // only what a real container gives it (the Servlet API and the container's own classes).
+        app.setClassLoader(new WebAppClassLoader(containerOnly(), app));
+        app.setTempDirectory(Files.createDirectories(workDir.resolve("webapp")).toFile());
+        app.addOverrideDescriptor(override.toUri().toString());
+        app.setThrowUnavailableOnStartupException(true);
+        server.setHandler(app);
+        server.setStopAtShutdown(true);
+        try {
+            server.start();
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+        baseUrl = URI.create("http://127.0.0.1:" + http.getLocalPort() + "/");
+        return baseUrl;
+    }
+
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (server != null) {
+                server.stop();
+                server.join();
+            }
+        } finally {
+            server = null;
+            if (workDir != null) {
+                deleteTree(workDir);
+                workDir = null;
+            }
+        }
+    }
+
+    /** A parent class loader with the JDK, the Servlet API and Jetty, and nothing else of the test classpath. */
+    private static ClassLoader containerOnly() {
+        ClassLoader tests = EmbeddedWar.class.getClassLoader();
+        return new ClassLoader("embedded-container", ClassLoader.getPlatformClassLoader()) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                if (name.startsWith("jakarta.servlet.") || name.startsWith("org.eclipse.jetty.")) {
+                    return tests.loadClass(name);
+                }
+                throw new ClassNotFoundException(name);
+            }
+
+            @Override
+            protected URL findResource(String name) {
+                return containers(name) ? tests.getResource(name) : null;
+            }
+
+            @Override
+            protected Enumeration<URL> findResources(String name) throws IOException {
+                return containers(name) ? tests.getResources(name) : Collections.emptyEnumeration();
+            }
+
+            private boolean containers(String resource) {
+                return resource.startsWith("jakarta/servlet/") || resource.startsWith("org/eclipse/jetty/");
+            }
+        };
+    }
+
+    private static String overrideDescriptor(Map<String, String> settings) {
+        StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">\n");
+        settings.forEach((name, value) -> b.append("  <context-param><param-name>").append(xml(name))
+                .append("</param-name><param-value>").append(xml(value)).append("</param-value></context-param>\n"));
+        return b.append("</web-app>\n").toString();
+    }
+
+    private static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a temp directory
+        }
+    }
+}
