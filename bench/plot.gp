@@ -1,0 +1,51 @@
+# bench/plot.gp: draws the PNGs of docs/benchmarks.md from the CSVs in the current folder
+# (bench/run.sh runs it in bench/results).
+set datafile separator ','
+set terminal pngcairo size 860,460 font 'sans,10' noenhanced
+set style fill solid 0.85 border -1
+set grid ytics
+set key top left
+set offsets 0, 0, graph 0.12, 0
+have(f) = system('test -s ' . f . ' && echo 1 || echo 0') eq "1"
+factor(name) = name eq 'memory' ? 0.85 : name eq 'h2' ? 0.50 : name eq 'pg' ? 0.35 : NaN
+
+if (have('intake.csv')) {
+    set output 'intake_throughput.png'
+    set title 'POST /tasks/echo, 100-byte body: max throughput (wrk -t2 -c64) on Jetty 12; % of the ceiling'
+    set style data histograms
+    set style histogram clustered gap 1
+    set boxwidth 0.8
+    set ylabel 'requests per second'
+    set yrange [0:*]
+    set key top right
+    plot 'intake.csv' using 2:xtic(1) skip 1 title 'measured' lc rgb '#4477aa', \
+         '' using 0:2:(sprintf('%.0f%%', $3 * 100)) skip 1 with labels offset 0,0.8 notitle, \
+         '' using 0:($2 / $3 * factor(strcol(1))) skip 1 with points pt 7 ps 1.6 lc rgb '#cc3311' title 'target (share of the ceiling)'
+
+    set output 'intake_latency.png'
+    set title 'POST /tasks/echo at a fixed rate of half the max (open model, from scheduled send time)'
+    set ylabel 'latency, ms (log scale)'
+    set logscale y
+    set yrange [0.05:*]
+    plot 'intake.csv' using 6:xtic(1) skip 1 title 'p50' lc rgb '#88ccee', \
+         '' using 7 skip 1 title 'p90' lc rgb '#44aa99', \
+         '' using 8 skip 1 title 'p99' lc rgb '#117733', \
+         '' using 9 skip 1 title 'p99.9' lc rgb '#999933', \
+         5 with lines dt 2 lw 2 lc rgb '#cc3311' title 'target p99 5 ms'
+    unset logscale y
+}
+
+if (have('latency.csv')) {
+    set output 'latency_targets.png'
+    set title 'Other latencies: long-poll wake (finishedAt -> answer read), fast client under slow uploads, 503 when full'
+    set style data histograms
+    set style histogram clustered gap 1
+    set ylabel 'ms (log scale)'
+    set logscale y
+    set yrange [0.05:*]
+    set xtics rotate by -20
+    plot 'latency.csv' using 2:xtic(1) skip 1 title 'p50 (median)' lc rgb '#88ccee', \
+         '' using 3 skip 1 title 'p99' lc rgb '#117733', \
+         '' using ($0 - 0.17):4 skip 1 with points pt 7 ps 1.6 lc rgb '#cc3311' title 'target', \
+         '' using ($0 + 0.17):5 skip 1 with points pt 7 ps 1.6 lc rgb '#cc3311' notitle
+}

@@ -1,0 +1,388 @@
+#!/usr/bin/env bash
+# bench/run.sh: reproduces every figure of docs/benchmarks.md, from a fresh clone, in one run.
+#
+#   bench/run.sh                      everything (about 15 minutes on 2 cores)
+#   BENCH_SECTIONS="intake wake" bench/run.sh      only some sections
+#
+# Sections, in order: jmh intake slow wake heap full (see docs/benchmarks.md for what each measures).
+# Settings (environment):
+#   BENCH_SECTIONS   sections to run (default: all)
+#   BENCH_STORES     stores for intake and wake (default: "memory h2 pg"; a store the WAR cannot
+#                    open is reported and skipped)
+#   BENCH_SECONDS    length of each measured load figure, s (default 10)
+#   BENCH_WARMUP     warm-up before each throughput figure, s (default 5)
+#   BENCH_PG_URL     PostgreSQL for the jdbc store and JMH (default
+#                    jdbc:postgresql://127.0.0.1:5432/test?user=postgres); a dedicated schema is
+#                    dropped and created in it (asyncreply_bench for the WAR, asyncreply_jmh for JMH)
+#   BENCH_HEAP_PASS  tasks pushed through for the retention figure (default 1000000)
+#   BENCH_JFR=1      record a JFR file per container run into bench/target/run/jfr/
+#   BENCH_SKIP_BUILD=1  reuse the last build
+#
+# Everything listens on 127.0.0.1 only. Results: bench/results/*.csv, *.txt and *.png (small, kept in
+# git); logs and the container under bench/target/run/ (not kept).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=$ROOT/bench
+OUT=$BENCH/results
+WORK=$BENCH/target/run
+LOGS=$WORK/logs
+SECTIONS=${BENCH_SECTIONS:-jmh intake slow wake heap full}
+STORES=${BENCH_STORES:-memory h2 pg}
+SECS=${BENCH_SECONDS:-10}
+WARM=${BENCH_WARMUP:-5}
+PG_URL=${BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
+HEAP_PASS=${BENCH_HEAP_PASS:-1000000}
+JETTY_VERSION=12.1.8
+JETTY_HOME=$BENCH/target/jetty/jetty-home-$JETTY_VERSION
+BASE=$WORK/base
+HEAP_OPTS="-Xms2g -Xmx2g"
+# The load: wrk threads and connections sized for a 2-core machine that also runs the server.
+WRK_T=2
+WRK_C=64
+
+log() { printf '%s [bench] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+has() { [[ " $SECTIONS " == *" $1 "* ]]; }
+
+# ------------------------------------------------------------------ tools
+need_pkg() { # command package
+    command -v "$1" >/dev/null 2>&1 && return 0
+    log "installing $2 (Debian package)"
+    local SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get install -y "$2" >/dev/null 2>&1 || { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y "$2" >/dev/null; }
+}
+need_pkg wrk wrk
+need_pkg gnuplot gnuplot-nox
+command -v jcmd >/dev/null || die "jcmd not found: a full JDK 17 is needed"
+
+mkdir -p "$OUT" "$LOGS"
+START_TIME=$(date +%s)
+
+# ------------------------------------------------------------------ build
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+    log "building the WAR, the ceiling WAR and the benchmark tools"
+    (cd "$ROOT" && mvn -B -q -Pbench -Dmaven.test.skip=true package -pl web,bench,bench/ceiling -am)
+fi
+WAR=$ROOT/web/target/asyncreply.war
+CEILING_WAR=$BENCH/ceiling/target/ceiling.war
+[ -f "$WAR" ] && [ -f "$CEILING_WAR" ] || die "WARs not built"
+CP="$BENCH/target/classes:$(cat "$BENCH/target/classpath.txt")"
+tool() { java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$CP" io.asyncreply.bench.load.Main "$@"; }
+# the fixed-rate generator measures latency: full JIT for it
+tool_c2() { java -XX:+UseSerialGC -cp "$CP" io.asyncreply.bench.load.Main "$@"; }
+
+# ------------------------------------------------------------------ Jetty 12 standalone
+if [ ! -f "$JETTY_HOME/start.jar" ]; then
+    log "fetching jetty-home $JETTY_VERSION"
+    (cd "$BENCH" && mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
+        -Dartifact=org.eclipse.jetty:jetty-home:$JETTY_VERSION:tar.gz \
+        -DoutputDirectory="$BENCH/target/jetty" -DmarkersDirectory="$BENCH/target/jetty/.markers")
+fi
+if [ ! -d "$BASE/webapps" ]; then
+    mkdir -p "$BASE"
+    (cd "$BASE" && java -jar "$JETTY_HOME/start.jar" jetty.home="$JETTY_HOME" jetty.base="$BASE" \
+        --add-modules=ee10-deploy,http,jmx >"$LOGS/jetty-base.log" 2>&1)
+fi
+mkdir -p "$BASE/work"
+
+free_port() {
+    local p
+    for p in $(seq 18080 18180); do
+        (echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
+    done
+    die "no free port"
+}
+
+JETTY_PID=""
+PORT=""
+URL=""
+# start_jetty NAME WAR [JVM options...]: deploys WAR as ROOT and waits until it answers.
+start_jetty() {
+    local name=$1 war=$2
+    shift 2
+    rm -rf "$BASE/webapps"/* "$BASE/work"/*
+    cp "$war" "$BASE/webapps/ROOT.war"
+    PORT=$(free_port)
+    URL="http://127.0.0.1:$PORT"
+    local jfr=""
+    if [ -n "${BENCH_JFR:-}" ]; then
+        mkdir -p "$WORK/jfr"
+        jfr="-XX:StartFlightRecording=filename=$WORK/jfr/$name.jfr,settings=profile"
+    fi
+    (cd "$BASE" && exec java $HEAP_OPTS $jfr "$@" -jar "$JETTY_HOME/start.jar" jetty.home="$JETTY_HOME" \
+        jetty.base="$BASE" jetty.http.host=127.0.0.1 jetty.http.port="$PORT" >"$LOGS/$name.log" 2>&1) &
+    JETTY_PID=$!
+    local probe=/health
+    [ "$war" = "$CEILING_WAR" ] && probe=/
+    local i
+    for i in $(seq 1 240); do
+        if curl -fsS -o /dev/null "$URL$probe" 2>/dev/null; then
+            log "$name: up on port $PORT (pid $JETTY_PID)"
+            return 0
+        fi
+        kill -0 "$JETTY_PID" 2>/dev/null || { tail -20 "$LOGS/$name.log" >&2; return 1; }
+        sleep 0.25
+    done
+    tail -20 "$LOGS/$name.log" >&2
+    stop_jetty
+    return 1
+}
+
+stop_jetty() {
+    [ -n "$JETTY_PID" ] || return 0
+    kill "$JETTY_PID" 2>/dev/null || true
+    local i
+    for i in $(seq 1 100); do
+        kill -0 "$JETTY_PID" 2>/dev/null || break
+        sleep 0.2
+    done
+    kill -9 "$JETTY_PID" 2>/dev/null || true
+    wait "$JETTY_PID" 2>/dev/null || true
+    JETTY_PID=""
+}
+trap stop_jetty EXIT
+
+# kv FILE KEY: a value from key=value lines (tools print them; wrk's Lua prints them prefixed "KV ")
+kv() { sed -n "s/^\(KV \)\{0,1\}$2=//p" "$1" 2>/dev/null | tail -1; }
+kvn() { local v; v=$(kv "$@"); echo "${v:-0}"; } # a count: 0 when absent
+health() { curl -fsS "$URL/health" 2>/dev/null || true; }
+health_num() { health | sed -n "s/.*\"$1\":\([0-9-]*\).*/\1/p"; }
+
+# wait_depth N [TIMEOUT_S]: until /health queueDepth == N (and, for 0, nothing running)
+wait_depth() {
+    local want=$1 timeout=${2:-120} i
+    for i in $(seq 1 $((timeout * 4))); do
+        local d r
+        d=$(health_num queueDepth)
+        r=$(health_num running)
+        if [ "$d" = "$want" ] && { [ "$want" != 0 ] || [ "$r" = 0 ]; }; then
+            return 0
+        fi
+        sleep 0.25
+    done
+    return 1
+}
+
+# heap_used_kb: live heap after a full GC, in KiB
+heap_used_kb() {
+    jcmd "$JETTY_PID" GC.run >/dev/null
+    sleep 1
+    jcmd "$JETTY_PID" GC.heap_info | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1
+}
+
+wrk_post() { # NAME LUA SECONDS THREADS CONNECTIONS PATH [--latency]
+    local name=$1 lua=$2 secs=$3 t=$4 c=$5 path=$6
+    wrk -t"$t" -c"$c" -d"${secs}s" --timeout 10s -s "$BENCH/lua/$lua" "$URL$path" >"$LOGS/$name.wrk" 2>&1 \
+        || die "wrk $name"
+}
+
+# ------------------------------------------------------------------ store settings
+# store_opts STORE: the JVM options for the WAR with that store (after resetting its data)
+H2_DIR=$WORK/h2
+PG_SCHEMA=asyncreply_bench
+store_opts() {
+    local common="-Dasyncreply.queue.capacity=10000000 -Dasyncreply.retention.max-tasks=100000"
+    case $1 in
+        memory) echo "-Dasyncreply.store=memory $common" ;;
+        h2) rm -rf "$H2_DIR"; echo "-Dasyncreply.store=h2 -Dasyncreply.h2.dir=$H2_DIR $common" ;;
+        pg)
+            tool pg-reset "$PG_URL" "$PG_SCHEMA" >/dev/null 2>"$LOGS/pg-reset.log" || { log "PostgreSQL unreachable at $PG_URL"; return 1; }
+            local sep='&'
+            [[ "$PG_URL" == *\?* ]] || sep='?'
+            echo "-Dasyncreply.store=jdbc -Dasyncreply.jdbc.url=$PG_URL${sep}currentSchema=$PG_SCHEMA $common" ;;
+    esac
+}
+
+# ------------------------------------------------------------------ machine
+{
+    echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "nproc=$(nproc)"
+    echo "memory_mib=$(free -m | awk '/^Mem:/{print $2}')"
+    echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+    echo "jdk=$(java -version 2>&1 | head -2 | tail -1)"
+    echo "loadavg_at_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "git=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo none)"
+    echo "jetty=$JETTY_VERSION"
+    echo "wrk=$(wrk -v 2>&1 | head -1)"
+    echo "seconds_per_figure=$SECS warmup=$WARM wrk=-t$WRK_T -c$WRK_C"
+} >"$OUT/machine.txt"
+
+# ------------------------------------------------------------------ JMH
+if has jmh; then
+    log "JMH (1 fork, 3x2 s warm-up, 3x2 s measurement per benchmark)"
+    JMH_STORES=memory
+    if [ -f "$ROOT/core/src/main/java/io/asyncreply/store/jdbc/JdbcTaskStore.java" ]; then
+        JMH_STORES="memory,h2"
+        tool pg-reset "$PG_URL" asyncreply_jmh >/dev/null 2>&1 && JMH_STORES="$JMH_STORES,postgres"
+    fi
+    java -cp "$CP" org.openjdk.jmh.Main -f 1 -wi 3 -w 2s -i 3 -r 2s -p store="$JMH_STORES" \
+        -jvmArgsAppend "-Dbench.pg.url=$PG_URL" -rf csv -rff "$OUT/jmh.csv" \
+        'io.asyncreply.bench.jmh.*' >"$LOGS/jmh.log" 2>&1 || die "JMH (see $LOGS/jmh.log)"
+    sed -n '/^Benchmark /,$p' "$LOGS/jmh.log" >"$OUT/jmh.txt"
+fi
+
+# ------------------------------------------------------------------ a+b: ceiling and intake per store
+# intake.csv: config,rps,ratio,half_rate,achieved,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,non202,backlog
+intake_run() { # NAME WAR OPTS...
+    local name=$1 war=$2
+    shift 2
+    start_jetty "intake-$name" "$war" "$@" || { log "$name: the container did not start; skipped"; return 1; }
+    log "$name: warm-up ${WARM}s, then max throughput ${SECS}s"
+    wrk_post "$name-warmup" post.lua "$WARM" $WRK_T $WRK_C /tasks/echo
+    wrk_post "$name-max" post.lua "$SECS" $WRK_T $WRK_C /tasks/echo
+    local rps half
+    rps=$(kv "$LOGS/$name-max.wrk" rps)
+    local backlog
+    backlog=$(health_num queueDepth)
+    # let the workers catch up before the latency figure, so that it measures intake alone
+    [ "$war" = "$CEILING_WAR" ] || wait_depth 0 120 || log "$name: backlog not drained in 120 s"
+    half=$(awk -v r="$rps" 'BEGIN{printf "%d", r / 2}')
+    log "$name: $rps req/s; fixed rate $half req/s for ${SECS}s"
+    tool_c2 fixed-rate "$URL/tasks/echo" "$half" "$SECS" 32 100 >"$LOGS/$name-fixed.kv" 2>&1 || die "fixed-rate $name"
+    stop_jetty
+    local f=$LOGS/$name-fixed.kv w=$LOGS/$name-max.wrk
+    echo "$name,$rps,RATIO,$half,$(kv "$f" achieved_rate),$(kv "$f" latency.p50_ms),$(kv "$f" latency.p90_ms),$(kv "$f" latency.p99_ms),$(kv "$f" latency.p999_ms),$(kv "$f" latency.max_ms),$(( $(kvn "$w" errors.connect) + $(kvn "$w" errors.read) + $(kvn "$w" errors.write) + $(kvn "$w" errors.timeout) + $(kvn "$f" errors) )),$(( $(kvn "$w" errors.status) + $(kvn "$f" status.other) )),${backlog:-}" >>"$WORK/intake.rows"
+}
+
+if has intake; then
+    rm -f "$WORK/intake.rows"
+    intake_run ceiling "$CEILING_WAR" || die "ceiling"
+    for s in $STORES; do
+        opts=$(store_opts "$s") || continue
+        # shellcheck disable=SC2086
+        intake_run "$s" "$WAR" $opts || true
+    done
+    # the ceiling again at the end: the machine is shared, this shows how much it drifted
+    intake_run ceiling-end "$CEILING_WAR" || die "ceiling (end)"
+    c1=$(awk -F, '$1=="ceiling"{print $2}' "$WORK/intake.rows")
+    c2=$(awk -F, '$1=="ceiling-end"{print $2}' "$WORK/intake.rows")
+    {
+        echo "config,rps,ratio_to_ceiling,half_rate,achieved_rate,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,non_202,backlog_after_max"
+        awk -F, -v OFS=, -v c="$(awk -v a="$c1" -v b="$c2" 'BEGIN{print (a + b) / 2}')" \
+            '{ $3 = sprintf("%.3f", $2 / c); print }' "$WORK/intake.rows"
+    } >"$OUT/intake.csv"
+    log "intake: $(tr '\n' ' ' <"$OUT/intake.csv")"
+fi
+
+# ------------------------------------------------------------------ c: 1,000 slow uploads + a fast client
+if has slow; then
+    # slow.csv: phase,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,busy_median,busy_max,pool_threads_max,jvm_threads_max,slow_uploads_done,slow_errors
+    # shellcheck disable=SC2046
+    start_jetty slow "$WAR" $(store_opts memory) || die "slow"
+    wrk_post slow-warmup post.lua "$WARM" 1 4 /tasks/echo
+    slow_phase() { # PHASE
+        tool threads "$JETTY_PID" "$SECS" 250 >"$LOGS/slow-$1.threads" 2>&1 &
+        local tp=$!
+        wrk_post "slow-$1" post.lua "$SECS" 1 4 /tasks/echo
+        wait $tp || die "thread sampler"
+    }
+    log "slow: fast client alone (wrk -t1 -c4, ${SECS}s)"
+    slow_phase alone
+    wait_depth 0 60 || true
+    log "slow: 1,000 slow uploads (10 bytes every 100 ms each) + the same fast client"
+    tool slow "$URL/tasks/echo" 1000 $((SECS + 12)) 1000 10 100 >"$LOGS/slow-uploads.kv" 2>"$LOGS/slow-uploads.err" &
+    sp=$!
+    sleep 5
+    slow_phase with-1000-slow
+    wait $sp || die "slow uploads"
+    stop_jetty
+    {
+        echo "phase,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,busy_median,busy_max,pool_threads_max,jvm_threads_max,slow_uploads_done,slow_errors"
+        for ph in alone with-1000-slow; do
+            w=$LOGS/slow-$ph.wrk t=$LOGS/slow-$ph.threads
+            done_=""; errs=""
+            if [ $ph != alone ]; then
+                done_=$(kv "$LOGS/slow-uploads.kv" uploads_done)
+                errs=$(( $(kvn "$LOGS/slow-uploads.kv" errors) + $(kvn "$LOGS/slow-uploads.kv" connect_errors) ))
+            fi
+            echo "$ph,$(kv "$w" rps),$(kv "$w" latency.p50_ms),$(kv "$w" latency.p90_ms),$(kv "$w" latency.p99_ms),$(kv "$w" latency.p999_ms),$(kv "$w" latency.max_ms),$(( $(kvn "$w" errors.status) + $(kvn "$w" errors.read) + $(kvn "$w" errors.timeout) )),$(kv "$t" busy_median),$(kv "$t" busy_max),$(kv "$t" pool_threads_max),$(kv "$t" jvm_threads_max),$done_,$errs"
+        done
+    } >"$OUT/slow.csv"
+    log "slow: $(tr '\n' ' ' <"$OUT/slow.csv")"
+fi
+
+# ------------------------------------------------------------------ d: long-poll wake latency
+if has wake; then
+    # wake.csv: store,n,p50_ms,p90_ms,p99_ms,max_ms,mean_ms,not_wakes,failures
+    echo "store,n,p50_ms,p90_ms,p99_ms,max_ms,mean_ms,not_wakes,failures" >"$OUT/wake.csv"
+    for s in $STORES; do
+        opts=$(store_opts "$s") || continue
+        # shellcheck disable=SC2086
+        start_jetty "wake-$s" "$WAR" $opts || { log "wake $s: the container did not start; skipped"; continue; }
+        log "wake $s: 2 clients x (POST sleep 50 ms, GET ?wait=10), 440 tasks"
+        tool wake "$URL/" 440 2 50 40 >"$LOGS/wake-$s.kv" 2>&1 || die "wake $s"
+        stop_jetty
+        f=$LOGS/wake-$s.kv
+        echo "$s,$(kv "$f" wake.n),$(kv "$f" wake.p50_ms),$(kv "$f" wake.p90_ms),$(kv "$f" wake.p99_ms),$(kv "$f" wake.max_ms),$(kv "$f" wake.mean_ms),$(kv "$f" not_wakes),$(kv "$f" failures)" >>"$OUT/wake.csv"
+    done
+    log "wake: $(tr '\n' ' ' <"$OUT/wake.csv")"
+fi
+
+# ------------------------------------------------------------------ e: heap
+if has heap; then
+    # heap.csv: figure,tasks,heap_before_mib,heap_after_mib,delta_mib,bytes_per_task,queue_depth
+    echo "figure,tasks,heap_before_mib,heap_after_mib,delta_mib,bytes_per_task,queue_depth" >"$OUT/heap.csv"
+    start_jetty heap-queued "$WAR" -Dasyncreply.store=memory -Dasyncreply.workers=2 \
+        -Dasyncreply.queue.capacity=10000000 || die "heap"
+    tool submit "$URL/tasks/echo" 2000 4 1024 >/dev/null   # warm the code paths (and their garbage) first
+    wait_depth 0 60 || die "warm-up tasks did not drain"
+    sleep 2
+    before=$(heap_used_kb)
+    # block both workers with long sleep tasks so that nothing drains
+    tool submit "$URL/tasks/sleep" 2 1 '{"ms":3600000}' application/json >/dev/null
+    sleep 1
+    log "heap: 100,000 tasks of 1 KiB queued behind 2 blocked workers"
+    tool submit "$URL/tasks/echo" 100000 8 1024 >"$LOGS/heap-queued.kv" 2>&1
+    wait_depth 100000 30 || log "heap: queue depth is $(health_num queueDepth), not 100000"
+    depth=$(health_num queueDepth)
+    after=$(heap_used_kb)
+    stop_jetty
+    awk -v b="$before" -v a="$after" -v d="$depth" 'BEGIN{printf "queued_1KiB,100000,%.1f,%.1f,%.1f,%.0f,%s\n", b/1024, a/1024, (a-b)/1024, (a-b)*1024/100000, d}' >>"$OUT/heap.csv"
+
+    start_jetty heap-passed "$WAR" -Dasyncreply.store=memory -Dasyncreply.queue.capacity=10000000 || die "heap"
+    tool submit "$URL/tasks/echo" 2000 4 1024 >/dev/null
+    wait_depth 0 60 || die "warm-up tasks did not drain"
+    sleep 2
+    before=$(heap_used_kb)
+    log "heap: $HEAP_PASS tasks of 1 KiB through, default retention (100,000 finished tasks at most)"
+    tool submit "$URL/tasks/echo" "$HEAP_PASS" 8 1024 >"$LOGS/heap-passed.kv" 2>&1
+    wait_depth 0 600 || log "heap: not drained"
+    sleep 3 # the purge runs every second
+    depth=$(health_num queueDepth)
+    after=$(heap_used_kb)
+    stop_jetty
+    awk -v b="$before" -v a="$after" -v d="$depth" -v n="$HEAP_PASS" 'BEGIN{printf "passed_1KiB_default_retention,%d,%.1f,%.1f,%.1f,%.0f,%s\n", n, b/1024, a/1024, (a-b)/1024, (a-b)*1024/100000, d}' >>"$OUT/heap.csv"
+    log "heap: $(tr '\n' ' ' <"$OUT/heap.csv")"
+fi
+
+# ------------------------------------------------------------------ f: full queue
+if has full; then
+    # full.csv: capacity,depth_before,depth_after,requests,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,status_503,status_other,socket_errors
+    start_jetty full "$WAR" -Dasyncreply.store=memory -Dasyncreply.workers=2 -Dasyncreply.queue.capacity=100 \
+        -Dasyncreply.shutdown.grace=1s || die "full"
+    tool submit "$URL/tasks/sleep" 2 1 '{"ms":600000}' application/json >/dev/null
+    sleep 1
+    tool submit "$URL/tasks/sleep" 100 1 '{"ms":600000}' application/json >/dev/null
+    wait_depth 100 10 || log "full: queue depth $(health_num queueDepth), expected 100"
+    d0=$(health_num queueDepth)
+    log "full: queue full (100); wrk ${WARM}s warm-up + ${SECS}s POST /tasks/echo"
+    wrk_post full-warmup statuses.lua "$WARM" $WRK_T $WRK_C /tasks/echo
+    wrk_post full statuses.lua "$SECS" $WRK_T $WRK_C /tasks/echo
+    d1=$(health_num queueDepth)
+    stop_jetty
+    w=$LOGS/full.wrk
+    {
+        echo "capacity,depth_before,depth_after,requests,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,status_503,status_other,socket_errors"
+        echo "100,$d0,$d1,$(kv "$w" requests),$(kv "$w" rps),$(kv "$w" latency.p50_ms),$(kv "$w" latency.p90_ms),$(kv "$w" latency.p99_ms),$(kv "$w" latency.p999_ms),$(kv "$w" latency.max_ms),$(kv "$w" status.503),$(kvn "$w" status.other),$(( $(kvn "$w" errors.connect) + $(kvn "$w" errors.read) + $(kvn "$w" errors.write) + $(kvn "$w" errors.timeout) ))"
+    } >"$OUT/full.csv"
+    log "full: $(tr '\n' ' ' <"$OUT/full.csv")"
+fi
+
+# ------------------------------------------------------------------ plots and summary
+log "summary and plots"
+bash "$BENCH/summary.sh" "$OUT" >"$OUT/summary.txt" || log "summary failed"
+cat "$OUT/summary.txt" >&2
+(cd "$OUT" && gnuplot "$BENCH/plot.gp") 2>"$LOGS/gnuplot.log" || log "gnuplot failed (see $LOGS/gnuplot.log)"
+log "done in $(( $(date +%s) - START_TIME )) s; results in $OUT"

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# bench/summary.sh RESULTS_DIR: today's figures against the targets of issue 6 (called by run.sh).
+# Also writes RESULTS_DIR/latency.csv (figure,p50_ms,p99_ms,target_ms) for plot.gp.
+set -uo pipefail
+OUT=${1:-$(dirname "$0")/results}
+cd "$OUT" || exit 1
+verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN{ if (v == "") print "n/a"; else if ((op == ">=" && v + 0 >= t + 0) || (op == "<=" && v + 0 <= t + 0)) print "MET"; else print "MISSED" }'; }
+col() { awk -F, -v k="$2" -v c="$3" 'NR > 1 && $1 == k { print $c }' "$1" 2>/dev/null | tail -1; }
+
+echo "asyncreply benchmark summary"
+sed 's/^/  /' machine.txt 2>/dev/null
+echo
+printf '%-52s %-14s %-10s %s\n' figure value target verdict
+row() { printf '%-52s %-14s %-10s %s\n' "$1" "$2" "$3" "$(verdict "$2" "$4" "$5")"; }
+if [ -f intake.csv ]; then
+    printf '%-52s %s / %s req/s\n' "ceiling (bare ReadListener servlet), start / end" "$(col intake.csv ceiling 2)" "$(col intake.csv ceiling-end 2)"
+    for s in memory h2 pg; do
+        case $s in memory) t=0.85 ;; h2) t=0.50 ;; pg) t=0.35 ;; esac
+        r=$(col intake.csv $s 3)
+        row "intake $s: ratio to ceiling ($(col intake.csv $s 2) req/s)" "$r" ">= $t" "$t" ">="
+    done
+    for s in ceiling memory h2 pg; do
+        p=$(col intake.csv $s 8)
+        [ -n "$p" ] && row "intake $s: p99 at $(col intake.csv $s 4) req/s (p50 $(col intake.csv $s 6))" "$p ms" "<= 5 ms" 5 "<="
+    done
+fi
+if [ -f slow.csv ]; then
+    row "fast client p99, alone (busy threads max $(col slow.csv alone 10))" "$(col slow.csv alone 5) ms" "" 1e9 "<="
+    row "fast client p99 + 1,000 slow uploads (busy max $(col slow.csv with-1000-slow 10))" "$(col slow.csv with-1000-slow 5) ms" "<= 20 ms" 20 "<="
+fi
+if [ -f wake.csv ]; then
+    for s in memory h2 pg; do
+        m=$(col wake.csv $s 3)
+        [ -n "$m" ] && row "wake latency $s: median (p99 $(col wake.csv $s 5) ms)" "$m ms" "<= 2 ms" 2 "<="
+    done
+fi
+if [ -f heap.csv ]; then
+    printf '%-52s %s MiB (%s bytes/task)\n' "heap delta, 100,000 queued tasks of 1 KiB" "$(col heap.csv queued_1KiB 5)" "$(col heap.csv queued_1KiB 6)"
+    printf '%-52s %s MiB live (delta %s MiB)\n' "heap after $(col heap.csv passed_1KiB_default_retention 2) tasks through" "$(col heap.csv passed_1KiB_default_retention 4)" "$(col heap.csv passed_1KiB_default_retention 5)"
+fi
+if [ -f full.csv ]; then
+    awk -F, 'NR == 2 { printf "%-52s p50 %s ms, p99 %s ms; %s x 503, %s other, depth %s -> %s (capacity %s)\n", "full queue: 503s", $6, $8, $11, $12, $2, $3, $1 }' full.csv
+fi
+if [ -f jmh.csv ]; then
+    echo
+    echo "JMH (us/op, +- 99.9% CI of 3 iterations x 2 s, 1 fork):"
+    awk -F'","|^"|",|,"' 'NR > 1 { n = split($2, a, "."); printf "  %-28s %-9s %10.3f +- %s\n", a[n], ($9 != "" ? $9 : "workers=" $10), $6, $7 }' jmh.csv
+fi
+
+# latency.csv for the plot: figure,p50_ms,p99_ms,target_p50_ms,target_p99_ms
+{
+    echo "figure,p50_ms,p99_ms,target_p50_ms,target_p99_ms"
+    [ -f wake.csv ] && awk -F, 'NR > 1 { printf "wake %s,%s,%s,2,NaN\n", $1, $3, $5 }' wake.csv
+    [ -f slow.csv ] && awk -F, 'NR > 1 { printf "fast client %s,%s,%s,NaN,%s\n", ($1 == "alone" ? "alone" : "+1000 slow"), $3, $5, ($1 == "alone" ? "NaN" : 20) }' slow.csv
+    [ -f full.csv ] && awk -F, 'NR == 2 { printf "503 (queue full),%s,%s,NaN,NaN\n", $6, $8 }' full.csv
+} >latency.csv
