@@ -544,13 +544,24 @@ public final class TaskService implements AutoCloseable {
     /**
      * Publishes the QUEUED event of a newly accepted task, once. The submitting thread calls this
      * after the insert; but a worker can claim the task (and even finish it) before the submitting
-     * thread gets there, so the worker calls it too, before it publishes RUNNING. Whoever removes
-     * the entry publishes it, so listeners get QUEUED first.
+     * thread gets there, so the worker calls it too, before it publishes RUNNING. The entry is
+     * taken on the notifier thread, not here: a thread that took it here could be preempted before
+     * handing the event over, and the worker's RUNNING would overtake it. On the notifier the
+     * worker's announcement runs before its RUNNING, so listeners get QUEUED first.
      */
     private void announce(String id) {
-        Task queued = unannounced.remove(id);
-        if (queued != null) {
-            publish(queued);
+        if (!unannounced.containsKey(id)) { // once taken it never comes back
+            return;
+        }
+        try {
+            notifier.execute(() -> {
+                Task queued = unannounced.remove(id);
+                if (queued != null) {
+                    callListeners(queued);
+                }
+            });
+        } catch (RejectedExecutionException e) { // shut down
+            unannounced.remove(id);
         }
     }
 
