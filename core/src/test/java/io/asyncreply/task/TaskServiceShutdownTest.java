@@ -29,14 +29,17 @@ class TaskServiceShutdownTest {
         Set<Thread> before = liveAsyncreplyThreads(); // leaks of other tests are not ours to judge here
         for (int round = 0; round < 20; round++) {
             TaskService s = Tasks.builder().workers(4).handler(Tasks.noop("noop")).build();
-            Set<Thread> started = liveAsyncreplyThreads();
-            started.removeAll(before);
-            assertThat(started).as("the service runs its threads").isNotEmpty();
-            for (int i = 0; i < 10; i++) {
-                submit(s, "noop", "x");
+            try {
+                Set<Thread> started = liveAsyncreplyThreads();
+                started.removeAll(before);
+                assertThat(started).as("the service runs its threads").isNotEmpty();
+                for (int i = 0; i < 10; i++) {
+                    submit(s, "noop", "x");
+                }
+                s.awaitTerminal(submit(s, "noop", "last").id(), Duration.ofMinutes(1)); // a waiter
+            } finally {
+                s.close();
             }
-            Tasks.awaitTerminal(s, submit(s, "noop", "last").id());
-            s.close();
 
             Set<Thread> left = liveAsyncreplyThreads();
             left.removeAll(before);
