@@ -1,14 +1,28 @@
 package io.asyncreply.http;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.asyncreply.store.MemoryTaskStore;
 import io.asyncreply.store.TaskStore;
+import io.asyncreply.store.jdbc.JdbcTaskStore;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
 
 /**
  * Opens the store that {@code asyncreply.store} names, with whatever it needs (pool, embedded
- * database), and closes all of it on undeploy.
+ * database), and closes all of it on undeploy: the store's threads, the pool, the embedded
+ * database, and the JDBC drivers this application registered (so the container reports no leak).
  */
 final class Stores {
     private static final System.Logger LOG = System.getLogger(Stores.class.getName());
@@ -29,9 +43,82 @@ final class Stores {
         switch (config.store()) {
             case WebConfig.STORE_MEMORY:
                 return new Opened(new MemoryTaskStore(), "memory (not durable)");
+            case WebConfig.STORE_H2: {
+                Path dir = Path.of(config.h2Dir()).toAbsolutePath();
+                try {
+                    Files.createDirectories(dir);
+                } catch (IOException e) {
+                    throw new IllegalStateException("Cannot create the data directory " + dir
+                            + " (setting asyncreply.h2.dir): " + e.getMessage(), e);
+                }
+                // FILE_LOCK=FS: an OS lock, released when a killed process dies (no stale lock file,
+                // no watchdog thread). DB_CLOSE_ON_EXIT=FALSE: no JVM shutdown hook from a webapp;
+                // the database closes when the pool closes its last connection.
+                String url = "jdbc:h2:file:" + dir.resolve("tasks") + ";FILE_LOCK=FS;DB_CLOSE_ON_EXIT=FALSE";
+                HikariConfig hc = pool("asyncreply-h2", config.poolSize());
+                org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+                h2.setURL(url);
+                hc.setDataSource(h2);
+                return jdbc(new HikariDataSource(hc), "h2 " + dir.resolve("tasks.mv.db"));
+            }
+            case WebConfig.STORE_JNDI: {
+                DataSource ds;
+                try {
+                    ds = (DataSource) new InitialContext().lookup(config.jndiName());
+                } catch (NamingException | ClassCastException e) {
+                    throw new IllegalStateException("No DataSource at " + config.jndiName()
+                            + " (setting asyncreply.jndi.name): " + e.getMessage(), e);
+                }
+                return jdbc(ds, () -> { }, "jndi " + config.jndiName());
+            }
+            case WebConfig.STORE_JDBC: {
+                if (config.jdbcUrl() == null) {
+                    throw new IllegalArgumentException("asyncreply.store=jdbc needs asyncreply.jdbc.url "
+                            + "(environment ASYNCREPLY_JDBC_URL).");
+                }
+                HikariConfig hc = pool("asyncreply-jdbc", config.poolSize());
+                hc.setJdbcUrl(config.jdbcUrl());
+                if (config.jdbcUser() != null) {
+                    hc.setUsername(config.jdbcUser());
+                }
+                if (config.jdbcPassword() != null) {
+                    hc.setPassword(config.jdbcPassword());
+                }
+                return jdbc(new HikariDataSource(hc), "jdbc " + withoutSecrets(config.jdbcUrl()));
+            }
             default:
-                throw new IllegalArgumentException("Store '" + config.store() + "' is not available in this build.");
+                throw new IllegalArgumentException("Unknown store '" + config.store() + "'.");
         }
+    }
+
+    private static HikariConfig pool(String name, int size) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName(name);
+        hc.setMaximumPoolSize(size);
+        hc.setMinimumIdle(Math.min(2, size));
+        hc.setConnectionTimeout(2_000);
+        hc.setValidationTimeout(1_000);
+        return hc;
+    }
+
+    private static Opened jdbc(HikariDataSource pool, String description) {
+        return jdbc(pool, pool::close, description);
+    }
+
+    private static Opened jdbc(DataSource ds, AutoCloseable resources, String description) {
+        TaskStore store;
+        try {
+            store = JdbcTaskStore.builder(ds).build();
+        } catch (RuntimeException e) {
+            closeQuietly(resources);
+            deregisterDrivers();
+            throw e;
+        }
+        RESOURCES.put(store, () -> {
+            closeQuietly(resources);
+            deregisterDrivers();
+        });
+        return new Opened(store, description);
     }
 
     static void close(TaskStore store) {
@@ -42,11 +129,34 @@ final class Stores {
         }
         AutoCloseable res = RESOURCES.remove(store);
         if (res != null) {
-            try {
-                res.close();
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "releasing the store's resources failed: {0}", e.getMessage());
+            closeQuietly(res);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "releasing the store's resources failed: {0}", e.getMessage());
+        }
+    }
+
+    /** Deregisters the JDBC drivers that this web application's class loader registered. */
+    private static void deregisterDrivers() {
+        ClassLoader ours = Stores.class.getClassLoader();
+        for (Driver d : Collections.list(DriverManager.getDrivers())) {
+            if (d.getClass().getClassLoader() == ours) {
+                try {
+                    DriverManager.deregisterDriver(d);
+                } catch (SQLException | SecurityException e) {
+                    LOG.log(Level.DEBUG, "could not deregister {0}: {1}", d.getClass().getName(), e.getMessage());
+                }
             }
         }
+    }
+
+    /** The URL without a password parameter, for the log. */
+    static String withoutSecrets(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 }
