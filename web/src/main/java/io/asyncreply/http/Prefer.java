@@ -19,8 +19,9 @@ final class Prefer {
         while (headers.hasMoreElements()) {
             for (String pref : headers.nextElement().split("[,;]")) {
                 String p = pref.trim().toLowerCase(Locale.ROOT);
-                if (p.startsWith("wait=")) {
-                    String v = p.substring(5).trim();
+                int eq = p.indexOf('=');
+                if (eq > 0 && p.substring(0, eq).trim().equals("wait")) { // RFC 7240 allows spaces around '='
+                    String v = p.substring(eq + 1).trim();
                     if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
                         v = v.substring(1, v.length() - 1);
                     }
