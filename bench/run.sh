@@ -269,33 +269,44 @@ fi
 # ------------------------------------------------------------------ c: 1,000 slow uploads + a fast client
 if has slow; then
     # slow.csv: phase,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,busy_median,busy_max,pool_threads_max,jvm_threads_max,slow_uploads_done,slow_errors
-    # shellcheck disable=SC2046
-    start_jetty slow "$WAR" $(store_opts memory) || die "slow"
-    wrk_post slow-warmup post.lua "$WARM" 1 4 /tasks/echo
-    slow_phase() { # PHASE
+    # The fast client is wrk -t1 -c4 (closed loop, 4 connections); 1,000 slow clients each send a
+    # 1,000-byte body 10 bytes every 100 ms (10 s per upload, then the next one on the same connection).
+    slow_phase() { # PHASE: the fast client for SECS while the thread sampler runs
         tool threads "$JETTY_PID" "$SECS" 250 >"$LOGS/slow-$1.threads" 2>&1 &
         local tp=$!
         wrk_post "slow-$1" post.lua "$SECS" 1 4 /tasks/echo
         wait $tp || die "thread sampler"
     }
+    slow_with_uploads() { # PHASE
+        tool slow "$URL/tasks/echo" 1000 $((SECS + 12)) 1000 10 100 >"$LOGS/slow-$1.uploads" 2>"$LOGS/slow-$1.uploads.err" &
+        local sp=$!
+        sleep 5
+        slow_phase "$1"
+        wait $sp || die "slow uploads"
+    }
+    # shellcheck disable=SC2046
+    start_jetty slow "$WAR" $(store_opts memory) || die "slow"
+    wrk_post slow-warmup post.lua "$WARM" 1 4 /tasks/echo
     log "slow: fast client alone (wrk -t1 -c4, ${SECS}s)"
     slow_phase alone
     wait_depth 0 60 || true
     log "slow: 1,000 slow uploads (10 bytes every 100 ms each) + the same fast client"
-    tool slow "$URL/tasks/echo" 1000 $((SECS + 12)) 1000 10 100 >"$LOGS/slow-uploads.kv" 2>"$LOGS/slow-uploads.err" &
-    sp=$!
-    sleep 5
-    slow_phase with-1000-slow
-    wait $sp || die "slow uploads"
+    slow_with_uploads with-1000-slow
+    stop_jetty
+    # the same against the ceiling servlet: what the container itself does with 1,000 slow uploads
+    start_jetty slow-ceiling "$CEILING_WAR" || die "slow (ceiling)"
+    wrk_post slow-ceiling-warmup post.lua "$WARM" 1 4 /tasks/echo
+    log "slow: ceiling servlet + 1,000 slow uploads + the fast client"
+    slow_with_uploads ceiling-with-1000-slow
     stop_jetty
     {
         echo "phase,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,busy_median,busy_max,pool_threads_max,jvm_threads_max,slow_uploads_done,slow_errors"
-        for ph in alone with-1000-slow; do
-            w=$LOGS/slow-$ph.wrk t=$LOGS/slow-$ph.threads
+        for ph in alone with-1000-slow ceiling-with-1000-slow; do
+            w=$LOGS/slow-$ph.wrk t=$LOGS/slow-$ph.threads u=$LOGS/slow-$ph.uploads
             done_=""; errs=""
-            if [ $ph != alone ]; then
-                done_=$(kv "$LOGS/slow-uploads.kv" uploads_done)
-                errs=$(( $(kvn "$LOGS/slow-uploads.kv" errors) + $(kvn "$LOGS/slow-uploads.kv" connect_errors) ))
+            if [ -f "$u" ]; then
+                done_=$(kv "$u" uploads_done)
+                errs=$(( $(kvn "$u" errors) + $(kvn "$u" connect_errors) ))
             fi
             echo "$ph,$(kv "$w" rps),$(kv "$w" latency.p50_ms),$(kv "$w" latency.p90_ms),$(kv "$w" latency.p99_ms),$(kv "$w" latency.p999_ms),$(kv "$w" latency.max_ms),$(( $(kvn "$w" errors.status) + $(kvn "$w" errors.read) + $(kvn "$w" errors.timeout) )),$(kv "$t" busy_median),$(kv "$t" busy_max),$(kv "$t" pool_threads_max),$(kv "$t" jvm_threads_max),$done_,$errs"
         done
