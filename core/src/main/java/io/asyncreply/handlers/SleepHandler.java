@@ -93,8 +93,8 @@ public final class SleepHandler implements TaskHandler {
             throw new InvalidPayloadException("\"ms\" must be a whole number of milliseconds.");
         }
         Object fail = map.get("fail");
-        if (fail != null && !(fail instanceof String)) {
-            throw new InvalidPayloadException("\"fail\" must be a string.");
+        if (fail != null && (!(fail instanceof String f) || f.isBlank())) {
+            throw new InvalidPayloadException("\"fail\" must be a non-empty string.");
         }
         return new Args(value, (String) fail);
     }

@@ -274,6 +274,13 @@ public final class MemoryTaskStore implements TaskStore {
                     Task c = t.finished(TaskStatus.CANCELLED, null, null, now);
                     if (e.row.compareAndSet(r, new Row(c, null, null))) {
                         queued.decrementAndGet();
+                        // Drop the index entries now, so that memory stays bounded by the queue
+                        // capacity even when all workers are busy and clients submit and cancel
+                        // in a loop. ready.remove is linear, but in at most capacity entries.
+                        if (t.runAt() != null) {
+                            delayed.remove(new Delayed(t.runAt(), e.seq, e));
+                        }
+                        ready.remove(e);
                         finishedNow(e);
                         return new CancelResult(CancelResult.Outcome.CANCELLED, c);
                     }
@@ -369,6 +376,11 @@ public final class MemoryTaskStore implements TaskStore {
             n++;
         }
         return n;
+    }
+
+    /** Entries in the ready queue and the delayed set, stale ones included (for tests). */
+    int indexedForClaim() {
+        return ready.size() + delayed.size();
     }
 
     @Override
