@@ -43,6 +43,7 @@ public final class AppLifecycle implements ServletContextListener {
                     store.description(), config.workers(), config.queueCapacity(), service.types());
         } catch (RuntimeException e) {
             store.close();
+            Stores.deregisterDrivers();
             throw e;
         }
     }
@@ -59,6 +60,7 @@ public final class AppLifecycle implements ServletContextListener {
         Duration grace = app.config().shutdownGrace();
         app.service().shutdown(grace);
         Stores.close(app.service().store());
+        Stores.deregisterDrivers();
         LOG.log(Level.INFO, "asyncreply stopped");
     }
 }

@@ -111,13 +111,9 @@ final class Stores {
             store = JdbcTaskStore.builder(ds).build();
         } catch (RuntimeException e) {
             closeQuietly(resources);
-            deregisterDrivers();
             throw e;
         }
-        RESOURCES.put(store, () -> {
-            closeQuietly(resources);
-            deregisterDrivers();
-        });
+        RESOURCES.put(store, resources);
         return new Opened(store, description);
     }
 
@@ -141,8 +137,12 @@ final class Stores {
         }
     }
 
-    /** Deregisters the JDBC drivers that this web application's class loader registered. */
-    private static void deregisterDrivers() {
+    /**
+     * Deregisters the JDBC drivers that this web application's class loader registered. Any
+     * DriverManager use (a pool given a URL, or a library scanning for drivers) registers every
+     * driver in WEB-INF/lib, whatever the store; the container would report each as a leak.
+     */
+    static void deregisterDrivers() {
         ClassLoader ours = Stores.class.getClassLoader();
         for (Driver d : Collections.list(DriverManager.getDrivers())) {
             if (d.getClass().getClassLoader() == ours) {
