@@ -139,6 +139,11 @@ final class Dialect {
                 + "ORDER BY lease_until LIMIT ?" + (pg ? " FOR UPDATE SKIP LOCKED" : "") + ") "
                 + "AND status = 'RUNNING' AND lease_until < ?", SNAPSHOT);
 
+        // Chunked statements (recovery above, purges below) pick their rows with "seq IN (SELECT ...
+        // LIMIT ?)". H2 2.5 may re-evaluate that subquery while the statement changes rows and so
+        // change more rows than the LIMIT (seen: 3 with LIMIT 2). Harmless, because each predicate
+        // (expired lease; finished before the cutoff; beyond the newest keepAtMost) stays true of the
+        // rows it selects as rows are changed, but callers loop while n >= LIMIT, not n == LIMIT.
         this.countQueued = "SELECT COUNT(*) FROM " + tasks + " WHERE status = 'QUEUED'";
 
         // 1 cutoff, 2 batch

@@ -318,6 +318,76 @@ abstract class JdbcTaskStoreContract extends TaskStoreContract {
         assertThat(rows()).isEqualTo(1);
     }
 
+    @Test
+    void queueAdmissionIsExactWithinOneBatch() throws Exception {
+        submit(T0);
+        Gate gate = new Gate();
+        JdbcTaskStore s = gated(gate);
+        CompletableFuture<InsertResult> blocker = s.insert(newTask("echo", "b", T0), 3).toCompletableFuture();
+        gate.awaitEntered();
+        List<CompletableFuture<InsertResult>> batch = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            batch.add(s.insert(newTask("echo", "p" + i, T0), 3).toCompletableFuture());
+        }
+
+        gate.release.countDown();
+
+        assertThat(await(blocker)).isInstanceOf(InsertResult.Inserted.class);
+        assertThat(await(batch.get(0))).isInstanceOf(InsertResult.Inserted.class);
+        assertThat(await(batch.get(1))).isEqualTo(new InsertResult.QueueFull(3));
+        assertThat(await(batch.get(2))).isEqualTo(new InsertResult.QueueFull(3));
+        assertThat(await(batch.get(3))).isEqualTo(new InsertResult.QueueFull(3));
+        assertThat(gate.sizes).containsExactly(1, 4);
+        assertThat(store.queued()).isEqualTo(3);
+        assertThat(rows()).isEqualTo(3);
+    }
+
+    @Test
+    void purgeAndRecoveryWorkThroughManyChunks() throws Exception {
+        JdbcTaskStore s = track(JdbcTaskStore.builder(dataSource()).chunk(2).build());
+        List<String> running = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            submit(T0.plusMillis(i));
+        }
+        for (int i = 0; i < 5; i++) {
+            running.add(s.claim("dead-node", T0.plusMillis(10), T0.plusMillis(20)).orElseThrow().task().id());
+        }
+
+        List<io.asyncreply.task.Task> recovered = s.recoverExpired(T0.plusMillis(21), 1);
+
+        assertThat(ids(recovered)).containsExactlyInAnyOrderElementsOf(running);
+        assertThat(recovered).allSatisfy(t -> assertThat(t.status()).isEqualTo(io.asyncreply.task.TaskStatus.FAILED));
+        assertThat(s.purge(T0.plusMillis(22), 1)).isEqualTo(5);
+        assertThat(rows()).isZero();
+    }
+
+    @Test
+    void aTaskServiceRunsSubmittedTasksToTheEndOnThisStore() throws Exception {
+        try (io.asyncreply.task.TaskService service = io.asyncreply.task.TaskService.builder().store(store)
+                .handlers(io.asyncreply.handlers.Builtins.all()).workers(2).build()) {
+            io.asyncreply.task.Submission sub = service.submit("echo", bytes("round trip"), "text/plain", "svc-key")
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertThat(sub).isInstanceOf(io.asyncreply.task.Submission.Accepted.class);
+            String id = ((io.asyncreply.task.Submission.Accepted) sub).task().id();
+
+            java.util.Optional<io.asyncreply.task.Task> done = service.awaitTerminal(id, Duration.ofSeconds(20))
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+            assertThat(done).hasValueSatisfying(t -> {
+                assertThat(t.status()).isEqualTo(io.asyncreply.task.TaskStatus.SUCCEEDED);
+                assertThat(t.result().bytes()).isEqualTo(bytes("round trip"));
+                assertThat(t.attempts()).isEqualTo(1);
+            });
+            io.asyncreply.task.Submission again = service.submit("echo", bytes("round trip"), "text/plain", "svc-key")
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertThat(again).isInstanceOfSatisfying(io.asyncreply.task.Submission.Accepted.class, a -> {
+                assertThat(a.replayed()).isTrue();
+                assertThat(a.task().id()).isEqualTo(id);
+                assertThat(a.task().status()).isEqualTo(io.asyncreply.task.TaskStatus.SUCCEEDED);
+            });
+        }
+    }
+
     // ---------------------------------------------------------------- schema
 
     @Test
