@@ -36,14 +36,15 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@code insert}: one new queued task (100-byte payload, no idempotency key), waiting for
  *       each insert before the next (latency: a durable store commits each one alone);</li>
- *   <li>{@code insertPipelined}: {@value #BATCH} inserts issued at once, then all awaited (what
+ *   <li>{@code insertPipelined}: {@value #PIPELINE} inserts issued at once, then all awaited (what
  *       many concurrent submitters cost per task: a store may group-commit them);</li>
  *   <li>{@code claimFinish}: claim the oldest queued task, then finish it SUCCEEDED (what a worker
  *       does around a task);</li>
  *   <li>{@code find}: read one task by id among 10,000.</li>
  * </ul>
- * Batched per invocation ({@value #BATCH} operations) so that the per-invocation set-up (filling
- * the queue for claimFinish, emptying the store after inserts) is not measured and is amortised.
+ * Batched per invocation ({@value #BATCH} operations, {@value #PIPELINE} for insertPipelined) so
+ * that the per-invocation set-up (the tasks to insert; for claimFinish, filling the queue) is not
+ * measured and the timing overhead of each invocation is amortised.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,7 +53,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class StoreBench {
-    static final int BATCH = 1000;
+    static final int BATCH = 100;
+    static final int PIPELINE = 1000;
     static final int FIND_POOL = 10_000;
     private static final byte[] PAYLOAD = new byte[100];
     private static final TaskResult RESULT = TaskResult.of(new byte[0], "application/octet-stream");
@@ -85,10 +87,15 @@ public class StoreBench {
         if (params.getBenchmark().endsWith(".find")) {
             TaskStore s = opened.store();
             ids = new String[FIND_POOL];
+            List<CompletableFuture<InsertResult>> pending = new ArrayList<>(PIPELINE);
             for (int i = 0; i < FIND_POOL; i++) {
                 NewTask t = BenchStores.newTask("noop", PAYLOAD);
-                s.insert(t, Long.MAX_VALUE).toCompletableFuture().join();
+                pending.add(s.insert(t, Long.MAX_VALUE).toCompletableFuture());
                 ids[i] = t.task().id();
+                if (pending.size() == PIPELINE || i == FIND_POOL - 1) {
+                    pending.forEach(CompletableFuture::join);
+                    pending.clear();
+                }
             }
         }
     }
@@ -99,7 +106,8 @@ public class StoreBench {
         String name = params.getBenchmark();
         if (name.endsWith(".insert") || name.endsWith(".insertPipelined")) {
             batch.clear();
-            for (int i = 0; i < BATCH; i++) {
+            int n = name.endsWith(".insertPipelined") ? PIPELINE : BATCH;
+            for (int i = 0; i < n; i++) {
                 batch.add(BenchStores.newTask("noop", PAYLOAD));
             }
             // keep the memory store from growing without bound within an iteration; a database keeps
@@ -110,11 +118,13 @@ public class StoreBench {
             }
         } else if (name.endsWith(".claimFinish")) {
             TaskStore s = opened.store();
+            List<CompletableFuture<InsertResult>> all = new ArrayList<>(BATCH);
             for (int i = 0; i < BATCH; i++) {
-                InsertResult r = s.insert(BenchStores.newTask("noop", PAYLOAD), Long.MAX_VALUE)
-                        .toCompletableFuture().join();
-                if (!(r instanceof InsertResult.Inserted)) {
-                    throw new IllegalStateException("not inserted: " + r);
+                all.add(s.insert(BenchStores.newTask("noop", PAYLOAD), Long.MAX_VALUE).toCompletableFuture());
+            }
+            for (CompletableFuture<InsertResult> f : all) {
+                if (!(f.join() instanceof InsertResult.Inserted)) {
+                    throw new IllegalStateException("not inserted: " + f.join());
                 }
             }
         }
@@ -133,15 +143,15 @@ public class StoreBench {
     }
 
     @Benchmark
-    @OperationsPerInvocation(BATCH)
+    @OperationsPerInvocation(PIPELINE)
     public void insertPipelined(Blackhole bh) {
         TaskStore s = opened.store();
-        CompletableFuture<?>[] all = new CompletableFuture<?>[BATCH];
-        for (int i = 0; i < BATCH; i++) {
+        CompletableFuture<?>[] all = new CompletableFuture<?>[PIPELINE];
+        for (int i = 0; i < PIPELINE; i++) {
             all[i] = s.insert(batch.get(i), Long.MAX_VALUE).toCompletableFuture();
         }
         bh.consume(CompletableFuture.allOf(all).join());
-        insertedThisIteration += BATCH;
+        insertedThisIteration += PIPELINE;
     }
 
     // ------------------------------------------------------------------ claim + finish
