@@ -51,7 +51,7 @@ public final class RawHttp implements Closeable {
             basePath += "/";
         }
         StringBuilder b = new StringBuilder(method).append(' ').append(basePath).append(path).append(" HTTP/1.1\r\n");
-        b.append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n");
+        b.append("Host: ").append(base.getHost()).append(base.getPort() < 0 ? "" : ":" + base.getPort()).append("\r\n");
         for (String h : headers) {
             b.append(h).append("\r\n");
         }
