@@ -20,7 +20,7 @@ interface ChangeFeed extends AutoCloseable {
     ChangeFeed NONE = new ChangeFeed() {
     };
 
-    /** Subscribes the service; called once. */
+    /** Subscribes the service; a later call replaces the subscriber. */
     default void start(StoreEvents events) {
     }
 

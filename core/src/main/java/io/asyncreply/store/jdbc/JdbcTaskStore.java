@@ -30,7 +30,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
@@ -47,9 +46,10 @@ import javax.sql.DataSource;
  * <p>Schema: {@link #build()} creates and upgrades its own tables ({@code <prefix>tasks},
  * {@code <prefix>schema_version}) with plain SQL per database, safely when several nodes start at
  * once. Every state change is one conditional UPDATE on the task's current status and, for a
- * running task, its attempt number (the fencing token), returning the new row. Claims take the
- * oldest ready row with {@code FOR UPDATE SKIP LOCKED}, so concurrent claimers on any node never
- * wait for each other nor take the same task. Inserts are group-committed by one writer thread
+ * running task, its attempt number (the fencing token), returning the new row. On PostgreSQL,
+ * claims take the oldest ready row with {@code FOR UPDATE SKIP LOCKED}, so concurrent claimers on
+ * any node never wait for each other nor take the same task; on H2 (embedded, one process) claims
+ * are serialized in the JVM (see {@link #claim}). Inserts are group-committed by one writer thread
  * (see {@link GroupCommitter}); an insert's stage completes after COMMIT (on H2, after the commit
  * was also written to the database file).
  *
@@ -99,7 +99,6 @@ public final class JdbcTaskStore implements TaskStore {
     private final ChangeFeed feed;
     private final GroupCommitter committer;
     private final int chunk;
-    private final AtomicBoolean listening = new AtomicBoolean();
     /** H2 only: serializes claims within this JVM (see {@link #claim}). */
     private final ReentrantLock claimLock = new ReentrantLock();
     private volatile boolean closed;
@@ -446,14 +445,14 @@ public final class JdbcTaskStore implements TaskStore {
 
     // ---------------------------------------------------------------- events, life cycle
 
-    /** Subscribes to changes other nodes make. Today no database feed exists, so nothing is ever delivered. */
+    /**
+     * Subscribes to changes other nodes make; a later call replaces the subscriber (a service
+     * rebuilt on the same store). Today no database feed exists, so nothing is ever delivered and
+     * other nodes' work is found by polling.
+     */
     @Override
     public void listen(StoreEvents events) {
-        Objects.requireNonNull(events, "events");
-        if (!listening.compareAndSet(false, true)) {
-            throw new IllegalStateException("this store already has a listener");
-        }
-        feed.start(events);
+        feed.start(Objects.requireNonNull(events, "events"));
     }
 
     /** Fails inserts still waiting for the writer, lets the batch being written finish, stops the writer thread. */

@@ -388,6 +388,16 @@ abstract class JdbcTaskStoreContract extends TaskStoreContract {
         }
     }
 
+    @Test
+    void aServiceRebuiltOnTheSameStoreCanSubscribeAgain() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            try (io.asyncreply.task.TaskService service = io.asyncreply.task.TaskService.builder().store(store)
+                    .handlers(io.asyncreply.handlers.Builtins.all()).build()) {
+                assertThat(service.health().storeUp()).isTrue();
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- schema
 
     @Test
