@@ -13,7 +13,10 @@ import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -78,6 +81,10 @@ final class Stores {
                 }
                 HikariConfig hc = pool("asyncreply-jdbc", config.poolSize());
                 hc.setJdbcUrl(config.jdbcUrl());
+                String driver = driverFor(config.jdbcUrl());
+                if (driver != null) {
+                    hc.setDriverClassName(driver);
+                }
                 if (config.jdbcUser() != null) {
                     hc.setUsername(config.jdbcUser());
                 }
@@ -89,6 +96,42 @@ final class Stores {
             default:
                 throw new IllegalArgumentException("Unknown store '" + config.store() + "'.");
         }
+    }
+
+    /**
+     * The class name of a JDBC driver visible to this application that accepts {@code url}, or
+     * {@code null} (then HikariCP asks DriverManager). HikariCP's own lookup, DriverManager.getDriver,
+     * finds only drivers already registered: DriverManager loads service-provider drivers once per JVM,
+     * with the class loader of its first user. In a container that initialised it before this
+     * application was deployed (Tomcat's JreMemoryLeakPreventionListener does so at startup; any
+     * redeploy after our undeploy deregistered our drivers; an embedded server in a JVM that used
+     * JDBC first), the drivers in WEB-INF/lib are never registered and the pool fails with "No
+     * suitable driver". Loading them here through our own class loader registers them (and
+     * deregisterDrivers() removes them again on undeploy).
+     */
+    static String driverFor(String url) {
+        Iterator<Driver> drivers = ServiceLoader.load(Driver.class, Stores.class.getClassLoader()).iterator();
+        for (int i = 0; i < 100; i++) { // bounded: a broken provider entry must not loop forever
+            Driver d;
+            try {
+                if (!drivers.hasNext()) {
+                    return null;
+                }
+                d = drivers.next();
+            } catch (ServiceConfigurationError e) {
+                LOG.log(Level.DEBUG, "skipping a JDBC driver that cannot be loaded: {0}", e.getMessage());
+                continue;
+            }
+            try {
+                if (d.acceptsURL(url)) {
+                    return d.getClass().getName();
+                }
+            } catch (SQLException e) {
+                LOG.log(Level.DEBUG, "{0} cannot tell whether it accepts the URL: {1}", d.getClass().getName(),
+                        e.getMessage());
+            }
+        }
+        return null;
     }
 
     private static HikariConfig pool(String name, int size) {
