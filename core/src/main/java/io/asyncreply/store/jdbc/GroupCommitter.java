@@ -117,6 +117,7 @@ final class GroupCommitter implements AutoCloseable {
                 }
             }
         } finally {
+            closed = true; // a writer that stopped for any reason takes no more submissions
             failWaiting();
         }
     }
@@ -134,8 +135,8 @@ final class GroupCommitter implements AutoCloseable {
             StoreException se = new StoreException("could not store " + batch.size() + " tasks: unexpected "
                     + e.getClass().getName());
             batch.forEach(r -> r.future().completeExceptionally(se));
-            if (e instanceof Error err) {
-                throw err;
+            if (e instanceof VirtualMachineError err) {
+                throw err; // the writer stops; run() marks the committer closed
             }
             return;
         }
