@@ -154,6 +154,56 @@ class SlowClientsIT {
         }
     }
 
+    @Test
+    void uploadThatStallsIsAnswered408AfterTheReadTimeoutAndQueuesNothing() throws Exception {
+        Map<String, String> settings = EmbeddedWar.testSettings();
+        settings.put("asyncreply.read.timeout", "1s");
+        try (EmbeddedWar impatient = new EmbeddedWar()) {
+            URI url = impatient.start(settings);
+            Api client = new Api(url);
+            try (RawHttp c = RawHttp.open(url)) {
+                c.head("POST", "tasks/echo", "Content-Type: text/plain", "Content-Length: 1000");
+                c.write(bytes("only the first bytes"));
+                long t0 = System.nanoTime();
+                RawHttp.Response r = c.response(Duration.ofSeconds(30));
+
+                assertThat(r.status()).as("%s", r).isEqualTo(408);
+                assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("waited for the body")
+                        .isGreaterThan(Duration.ofMillis(800));
+                assertThat(c.closedByServerWithin(Duration.ofSeconds(10))).as("connection closed").isTrue();
+            }
+            assertThat(client.get("tasks").json().path("items")).as("nothing queued").isEmpty();
+            assertThat(client.submit("echo", bytes("next"), "text/plain").status()).isEqualTo(202);
+        }
+    }
+
+    @Test
+    void clientThatDisconnectsMidUploadQueuesNothingAndTheServerCarriesOn() throws Exception {
+        String newest = newestTaskId();
+        for (int i = 0; i < 20; i++) {
+            try (RawHttp c = RawHttp.open(base)) {
+                c.head("POST", "tasks/echo", "Content-Type: application/octet-stream", "Content-Length: 100000");
+                c.write(new byte[5000]);
+            } // closed with the body unfinished
+        }
+        Reply after = api.submit("echo", bytes("after the disconnects"), "text/plain");
+        assertThat(after.status()).isEqualTo(202);
+        JsonNode items = api.get("tasks?limit=2").json().path("items");
+        assertThat(items.get(0).path("id").asText()).isEqualTo(after.json().path("id").asText());
+        if (newest != null) {
+            assertThat(items.get(1).path("id").asText()).as("nothing queued between").isEqualTo(newest);
+        } else {
+            assertThat(items).hasSize(1);
+        }
+        assertThat(api.get("health").json().path("status").asText()).isEqualTo("UP");
+    }
+
+    private String newestTaskId() {
+        JsonNode items = api.get("tasks?limit=1").json().path("items");
+        return items.isEmpty() ? null : items.get(0).path("id").asText();
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
