@@ -32,6 +32,16 @@ final class Stores {
     /** Resources to release with each store we opened. */
     private static final Map<TaskStore, AutoCloseable> RESOURCES = new ConcurrentHashMap<>();
 
+    /**
+     * PostgreSQL by URL: how long a connection waits for an answer from the server before it fails,
+     * unless the URL sets {@code socketTimeout} itself (0 there means forever). The driver's own
+     * default is forever: when the database host vanishes without closing the connection (network
+     * partition, host power loss, a firewall dropping the flow) a statement in flight would block
+     * its thread until the kernel gives up on the connection, about 15 minutes. Every submission
+     * waits for the single group-commit writer, so intake would hang rather than answer 503.
+     */
+    static final int POSTGRES_SOCKET_TIMEOUT_SECONDS = 30;
+
     private Stores() {
     }
 
@@ -85,6 +95,9 @@ final class Stores {
                 if (driver != null) {
                     hc.setDriverClassName(driver);
                 }
+                if (needsSocketTimeout(config.jdbcUrl())) {
+                    hc.addDataSourceProperty("socketTimeout", Integer.toString(POSTGRES_SOCKET_TIMEOUT_SECONDS));
+                }
                 if (config.jdbcUser() != null) {
                     hc.setUsername(config.jdbcUser());
                 }
@@ -132,6 +145,12 @@ final class Stores {
             }
         }
         return null;
+    }
+
+    /** Whether {@code url} is PostgreSQL's and does not set its own socket timeout. */
+    static boolean needsSocketTimeout(String url) {
+        String u = url.toLowerCase(java.util.Locale.ROOT);
+        return u.startsWith("jdbc:postgresql:") && !u.contains("sockettimeout=");
     }
 
     private static HikariConfig pool(String name, int size) {
@@ -187,6 +206,11 @@ final class Stores {
      */
     static void deregisterDrivers() {
         ClassLoader ours = Stores.class.getClassLoader();
+        // getDrivers() checks every registered driver with Class.forName(its name, true, our loader).
+        // When the container's lib holds a driver that WEB-INF/lib holds too (PostgreSQL for JNDI),
+        // that loads our copy, which registers itself behind the snapshot being enumerated: only a
+        // second call sees it (Tomcat's JdbcLeakPrevention calls twice for the same reason).
+        DriverManager.getDrivers();
         for (Driver d : Collections.list(DriverManager.getDrivers())) {
             if (d.getClass().getClassLoader() == ours) {
                 try {
