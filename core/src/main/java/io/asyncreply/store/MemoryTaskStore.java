@@ -80,6 +80,8 @@ public final class MemoryTaskStore implements TaskStore {
     private final ConcurrentLinkedQueue<Entry> finished = new ConcurrentLinkedQueue<>();
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong finishedCount = new AtomicLong();
+    /** The node registry: the services using this store (one, unless tests share it). */
+    private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
 
     @Override
     public CompletionStage<InsertResult> insert(NewTask t, long queueLimit) {
@@ -391,6 +393,25 @@ public final class MemoryTaskStore implements TaskStore {
     @Override
     public void ping() {
         // always reachable
+    }
+
+    @Override
+    public void heartbeat(String nodeId, Instant startedAt, int running, Instant now) {
+        nodes.put(nodeId, new NodeInfo(nodeId, startedAt, now, running));
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        List<NodeInfo> all = new ArrayList<>(nodes.values());
+        all.sort(Comparator.comparing(NodeInfo::id));
+        return all;
+    }
+
+    @Override
+    public int forgetNodes(Instant silentSince) {
+        int[] n = new int[1];
+        nodes.values().removeIf(x -> x.lastHeartbeat().isBefore(silentSince) && ++n[0] > 0);
+        return n[0];
     }
 
     @Override

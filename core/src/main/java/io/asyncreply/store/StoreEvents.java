@@ -13,4 +13,12 @@ public interface StoreEvents {
 
     /** A cancel was requested for a running task: stop it if it runs here. */
     void cancelRequested(String id);
+
+    /**
+     * Events may have been lost (the store's connection to the other nodes was broken and is back):
+     * look again at whatever they would have announced. Default: {@link #taskQueued()}.
+     */
+    default void eventsMissed() {
+        taskQueued();
+    }
 }

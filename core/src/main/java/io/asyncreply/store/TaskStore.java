@@ -89,6 +89,24 @@ public interface TaskStore extends AutoCloseable {
     /** Checks the store is reachable. @throws StoreException when not */
     void ping();
 
+    /**
+     * Records that node {@code nodeId} (started at {@code startedAt}) is alive at {@code now} with
+     * {@code running} tasks: inserts or replaces its row in the node registry. The service calls it
+     * every third of its lease. Default: no registry.
+     */
+    default void heartbeat(String nodeId, Instant startedAt, int running, Instant now) {
+    }
+
+    /** The node registry, ordered by node id. Default: empty (no registry). */
+    default java.util.List<NodeInfo> nodes() {
+        return java.util.List.of();
+    }
+
+    /** Removes nodes whose last heartbeat is before {@code silentSince}; returns how many. Default: none. */
+    default int forgetNodes(Instant silentSince) {
+        return 0;
+    }
+
     /** Subscribes to changes made elsewhere. Default: none (a store used by one process). */
     default void listen(StoreEvents events) {
     }

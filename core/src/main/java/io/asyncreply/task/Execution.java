@@ -29,8 +29,16 @@ final class Execution implements TaskContext {
         this.thread = thread;
     }
 
-    /** The task was cancelled: stop the handler; the task ends CANCELLED. */
+    /**
+     * The task was cancelled: stop the handler; the task ends CANCELLED. Only the first call
+     * interrupts: a cancel arrives twice when it was made on this node (once directly, once as this
+     * node's own notification from a shared store), and a second interrupt could hit the handler's
+     * own clean-up after the first.
+     */
     synchronized void cancel() {
+        if (cancelled) {
+            return;
+        }
         cancelled = true;
         if (!done) {
             thread.interrupt();

@@ -5,6 +5,7 @@ import io.asyncreply.json.JsonException;
 import io.asyncreply.store.ClaimedTask;
 import io.asyncreply.store.InsertResult;
 import io.asyncreply.store.NewTask;
+import io.asyncreply.store.NodeInfo;
 import io.asyncreply.store.Outcome;
 import io.asyncreply.store.StoreEvents;
 import io.asyncreply.store.StoreException;
@@ -50,7 +51,7 @@ import java.util.regex.Pattern;
  * {@link Rejection#QUEUE_FULL}, so memory and latency stay bounded under overload.
  *
  * <p>Threads, all named {@code asyncreply-*} and all stopped by {@link #close()}: the workers, one
- * scheduler (lease renewal, recovery, retention purge, timeouts, retry wake-ups; it never blocks
+ * scheduler (lease renewal, node heartbeat, recovery, retention purge, timeouts, retry wake-ups; it never blocks
  * on a client) and one notifier (completes waiters and calls listeners, so that neither a worker
  * nor the scheduler runs a caller's code).
  *
@@ -67,6 +68,10 @@ public final class TaskService implements AutoCloseable {
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
     /** Tasks whose last delivered event is remembered, to drop stale events (see isStale). */
     private static final int MAX_TRACKED_EVENTS = 65_536;
+    /** Nodes silent for this many leases are removed from the node registry. */
+    static final int FORGET_NODES_AFTER_LEASES = 5;
+    /** Most waiters and executions looked at again after a store reports lost events. */
+    private static final int MAX_RECHECKS = 10_000;
 
     private final TaskStore store;
     private final Map<String, TaskHandler> handlers;
@@ -81,6 +86,7 @@ public final class TaskService implements AutoCloseable {
     private final int maxRecoveries;
     private final Duration shutdownGrace;
     private final String nodeId;
+    private final Instant startedAt;
 
     private final WorkSignal signal = new WorkSignal();
     private final Waiters waiters = new Waiters();
@@ -123,6 +129,7 @@ public final class TaskService implements AutoCloseable {
         this.maxRecoveries = b.maxAttempts;
         this.shutdownGrace = b.shutdownGrace;
         this.nodeId = b.nodeId != null ? b.nodeId : UUID.randomUUID().toString();
+        this.startedAt = now();
 
         this.scheduler = new ScheduledThreadPoolExecutor(1, schedulerThreads);
         scheduler.setRemoveOnCancelPolicy(true);
@@ -138,6 +145,7 @@ public final class TaskService implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(guarded("lease renewal", this::renewLeases), heartbeat, heartbeat,
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded("recovery", this::recover), 0, heartbeat, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(guarded("heartbeat", this::heartbeat), 0, heartbeat, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded("retention purge", this::purge), purgeInterval.toMillis(),
                 purgeInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -348,14 +356,25 @@ public final class TaskService implements AutoCloseable {
         return store.list(query);
     }
 
-    /** Health figures; asks the store once. */
+    /**
+     * Health figures, with the node registry: a node is stale when its last heartbeat is older than
+     * one lease (by this node's clock and lease). Asks the store three times (ping, queued, nodes).
+     */
     public Health health() {
         try {
             store.ping();
-            return new Health(true, accepting, store.queued(), executions.size(), workerCount, queueCapacity, null);
+            long queued = store.queued();
+            Instant staleBefore = now().minus(leaseDuration);
+            List<Health.Node> nodes = new ArrayList<>();
+            for (NodeInfo n : store.nodes()) {
+                nodes.add(new Health.Node(n.id(), n.startedAt(), n.lastHeartbeat(), n.running(),
+                        n.lastHeartbeat().isBefore(staleBefore)));
+            }
+            return new Health(true, accepting, queued, executions.size(), workerCount, queueCapacity, null, nodeId,
+                    nodes);
         } catch (RuntimeException e) {
             return new Health(false, accepting, -1, executions.size(), workerCount, queueCapacity,
-                    "The task store is unreachable.");
+                    "The task store is unreachable.", nodeId, List.of());
         }
     }
 
@@ -412,6 +431,10 @@ public final class TaskService implements AutoCloseable {
                 }
                 continue;
             }
+            // There may be more: a wake-up from another node stands for a whole batch, and wakes one
+            // worker. Each successful claim wakes one more idle worker, which stops at the first
+            // empty claim. Costs nothing while every worker is busy.
+            signal.wake();
             run(claimed);
         }
     }
@@ -639,6 +662,47 @@ public final class TaskService implements AutoCloseable {
                 ex.cancel();
             }
         }
+
+        /**
+         * Wakes a worker, and on the notifier thread reads again every task waited for here (a
+         * finish may have been missed) and every task running here (a cancel may have been missed).
+         * Bounded by {@link #MAX_RECHECKS} reads.
+         */
+        @Override
+        public void eventsMissed() {
+            signal.wake();
+            try {
+                notifier.execute(this::recheck);
+            } catch (RejectedExecutionException ignored) {
+                // shut down
+            }
+        }
+
+        private void recheck() {
+            int budget = MAX_RECHECKS;
+            try {
+                for (String id : waiters.ids()) {
+                    if (budget-- <= 0) {
+                        return;
+                    }
+                    store.find(id).filter(Task::isTerminal).ifPresent(t -> {
+                        waiters.complete(t);
+                        callListeners(t);
+                    });
+                }
+                for (Execution ex : List.copyOf(executions.values())) {
+                    if (budget-- <= 0) {
+                        return;
+                    }
+                    Optional<Task> t = store.find(ex.taskId());
+                    if (t.isPresent() && t.get().cancelRequested() && t.get().attempts() == ex.attempt()) {
+                        ex.cancel();
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "could not look again at waited and running tasks: {0}", e.getMessage());
+            }
+        }
     }
 
     // ---------------------------------------------------------------- scheduled work
@@ -668,6 +732,16 @@ public final class TaskService implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Writes this node's row in the node registry (every third of the lease, with lease renewal),
+     * and removes nodes silent for {@link #FORGET_NODES_AFTER_LEASES} leases.
+     */
+    private void heartbeat() {
+        Instant now = now();
+        store.heartbeat(nodeId, startedAt, executions.size(), now);
+        store.forgetNodes(now.minus(leaseDuration.multipliedBy(FORGET_NODES_AFTER_LEASES)));
     }
 
     private void recover() {

@@ -68,6 +68,11 @@ final class Waiters {
         return byId.containsKey(id);
     }
 
+    /** The ids waited for at this moment (a snapshot). */
+    List<String> ids() {
+        return List.copyOf(byId.keySet());
+    }
+
     int size() {
         int n = 0;
         for (List<Waiter> l : byId.values()) {

@@ -7,9 +7,9 @@ import java.sql.SQLException;
 /**
  * The seam for cross-node events: the store calls it after each change other nodes may care about,
  * on the connection that made the change (after its commit), and hands it the service's
- * {@link StoreEvents} on {@link io.asyncreply.store.TaskStore#listen}. The only implementation
- * today is {@link #NONE}; a PostgreSQL LISTEN/NOTIFY feed would send {@code pg_notify} here and
- * run a listening connection that calls the {@link StoreEvents}.
+ * {@link StoreEvents} on {@link io.asyncreply.store.TaskStore#listen}. Implementations:
+ * {@link #NONE} (H2, or PostgreSQL with the feed turned off) and {@link PgChangeFeed}, which sends
+ * {@code pg_notify} here and runs a listening connection that calls the {@link StoreEvents}.
  *
  * <p>Hazards: methods run on the caller's thread (the writer thread for {@link #queued}); they must
  * not block. A failure is logged by the store and otherwise ignored: events are wake-ups, and

@@ -30,6 +30,7 @@ final class Dialect {
     final String prefix;
     final String tasks;
     final String versions;
+    final String nodes;
     private final String binary;
 
     final String insert;
@@ -46,6 +47,9 @@ final class Dialect {
     final String countQueued;
     final String purgeBefore;
     final String purgeBeyond;
+    final String heartbeat;
+    final String listNodes;
+    final String forgetNodes;
 
     Dialect(JdbcTaskStore.Database database, String prefix) {
         if (!prefix.isEmpty() && !PREFIX.matcher(prefix).matches()) {
@@ -55,6 +59,7 @@ final class Dialect {
         this.prefix = prefix;
         this.tasks = prefix + "tasks";
         this.versions = prefix + "schema_version";
+        this.nodes = prefix + "nodes";
         this.binary = database == JdbcTaskStore.Database.POSTGRESQL ? "BYTEA" : "BINARY VARYING";
 
         // 1 id, 2 type, 3 status, 4 submitted_at, 5 attempts, 6 run_at, 7 payload, 8 payload_type,
@@ -153,6 +158,18 @@ final class Dialect {
         // never delete more than the surplus
         this.purgeBeyond = "DELETE FROM " + tasks + " WHERE seq IN (SELECT seq FROM " + tasks
                 + " WHERE finished_at IS NOT NULL ORDER BY finished_at DESC, seq DESC LIMIT ? OFFSET ?)";
+
+        // node registry. heartbeat: 1 node_id, 2 started_at, 3 last_heartbeat, 4 running (an upsert)
+        String cols = " (node_id, started_at, last_heartbeat, running) ";
+        this.heartbeat = pg ? "INSERT INTO " + nodes + cols + "VALUES (?, ?, ?, ?) ON CONFLICT (node_id) DO UPDATE "
+                + "SET started_at = EXCLUDED.started_at, last_heartbeat = EXCLUDED.last_heartbeat, "
+                + "running = EXCLUDED.running"
+                : "MERGE INTO " + nodes + cols + "KEY (node_id) VALUES (?, ?, ?, ?)";
+        // 1 limit
+        this.listNodes = "SELECT node_id, started_at, last_heartbeat, running FROM " + nodes
+                + " ORDER BY node_id LIMIT ?";
+        // 1 silent since
+        this.forgetNodes = "DELETE FROM " + nodes + " WHERE last_heartbeat < ?";
     }
 
     /** An UPDATE that yields the changed rows' {@code columns} when run with executeQuery. */

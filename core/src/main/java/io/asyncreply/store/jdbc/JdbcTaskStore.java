@@ -3,6 +3,7 @@ package io.asyncreply.store.jdbc;
 import io.asyncreply.store.ClaimedTask;
 import io.asyncreply.store.InsertResult;
 import io.asyncreply.store.NewTask;
+import io.asyncreply.store.NodeInfo;
 import io.asyncreply.store.Outcome;
 import io.asyncreply.store.SeqCursor;
 import io.asyncreply.store.StoreEvents;
@@ -44,7 +45,7 @@ import javax.sql.DataSource;
  * }</pre>
  *
  * <p>Schema: {@link #build()} creates and upgrades its own tables ({@code <prefix>tasks},
- * {@code <prefix>schema_version}) with plain SQL per database, safely when several nodes start at
+ * {@code <prefix>schema_version}, and the node registry {@code <prefix>nodes}) with plain SQL per database, safely when several nodes start at
  * once. Every state change is one conditional UPDATE on the task's current status and, for a
  * running task, its attempt number (the fencing token), returning the new row. On PostgreSQL,
  * claims take the oldest ready row with {@code FOR UPDATE SKIP LOCKED}, so concurrent claimers on
@@ -73,6 +74,8 @@ public final class JdbcTaskStore implements TaskStore {
     private static final int MAX_TYPE_LENGTH = 100;
     private static final int MAX_KEY_LENGTH = 255;
     private static final int MAX_ID_LENGTH = 64;
+    /** Most nodes {@link #nodes()} returns. */
+    static final int MAX_NODES = 1000;
 
     /** The databases this store speaks. */
     public enum Database {
@@ -103,10 +106,10 @@ public final class JdbcTaskStore implements TaskStore {
     private final ReentrantLock claimLock = new ReentrantLock();
     private volatile boolean closed;
 
-    private JdbcTaskStore(Builder b, Dialect dialect) {
+    private JdbcTaskStore(Builder b, Dialect dialect, ChangeFeed feed) {
         this.dataSource = b.dataSource;
         this.dialect = dialect;
-        this.feed = ChangeFeed.NONE;
+        this.feed = feed;
         this.chunk = b.chunk;
         BatchInserter inserter = new BatchInserter(dataSource, dialect, b.countMaxAge.toNanos(), b.hooks, feed);
         this.committer = new GroupCommitter(inserter, b.maxBatchSize, b.maxWaitingInserts, b.closeWait.toMillis());
@@ -395,9 +398,7 @@ public final class JdbcTaskStore implements TaskStore {
                     }
                 }
             } while (n >= chunk); // H2 may change more than the LIMIT: see Dialect
-            for (Task t : changed) {
-                announce(c, t);
-            }
+            announceAll(c, changed);
         } catch (SQLException e) {
             if (!changed.isEmpty()) { // those are committed; the next run takes the rest
                 LOG.log(Level.WARNING, "recovery stopped after {0} tasks: {1}", changed.size(),
@@ -443,19 +444,68 @@ public final class JdbcTaskStore implements TaskStore {
         }
     }
 
+    // ---------------------------------------------------------------- node registry
+
+    /** Upserts the node's row in {@code <prefix>nodes}. */
+    @Override
+    public void heartbeat(String nodeId, Instant startedAt, int running, Instant now) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.heartbeat)) {
+            ps.setString(1, nodeId);
+            Sql.setInstant(ps, 2, startedAt);
+            Sql.setInstant(ps, 3, now);
+            ps.setInt(4, running);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw Sql.failure("could not record this node's heartbeat", e);
+        }
+    }
+
+    /** At most {@value #MAX_NODES} nodes, by id. */
+    @Override
+    public List<NodeInfo> nodes() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.listNodes)) {
+            ps.setInt(1, MAX_NODES);
+            List<NodeInfo> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new NodeInfo(rs.getString(1), Sql.getInstant(rs, 2), Sql.getInstant(rs, 3), rs.getInt(4)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw Sql.failure("could not read the node registry", e);
+        }
+    }
+
+    @Override
+    public int forgetNodes(Instant silentSince) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(dialect.forgetNodes)) {
+            Sql.setInstant(ps, 1, silentSince);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw Sql.failure("could not remove silent nodes from the registry", e);
+        }
+    }
+
     // ---------------------------------------------------------------- events, life cycle
 
     /**
      * Subscribes to changes other nodes make; a later call replaces the subscriber (a service
-     * rebuilt on the same store). Today no database feed exists, so nothing is ever delivered and
-     * other nodes' work is found by polling.
+     * rebuilt on the same store). On PostgreSQL (unless {@link Builder#listenNotify(boolean)} turned
+     * it off) the first call starts the listener thread, {@value PgChangeFeed#THREAD_NAME}, which
+     * holds one connection of the pool (see {@link PgChangeFeed}); on H2 nothing is ever delivered
+     * (H2 is embedded: there are no other nodes).
      */
     @Override
     public void listen(StoreEvents events) {
         feed.start(Objects.requireNonNull(events, "events"));
     }
 
-    /** Fails inserts still waiting for the writer, lets the batch being written finish, stops the writer thread. */
+    /**
+     * Fails inserts still waiting for the writer, lets the batch being written finish, stops the
+     * writer thread, then stops the PostgreSQL listener thread and gives its connection back.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -464,6 +514,11 @@ public final class JdbcTaskStore implements TaskStore {
         closed = true;
         committer.close();
         feed.close();
+    }
+
+    /** The change feed (tests look at the PostgreSQL listener through it). */
+    ChangeFeed changeFeed() {
+        return feed;
     }
 
     @Override
@@ -486,6 +541,25 @@ public final class JdbcTaskStore implements TaskStore {
             }
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.DEBUG, "could not announce a change of task {0}: {1}", t.id(), e.getMessage());
+        }
+    }
+
+    /** Announces every finished task, and the queued ones with one notification. */
+    private void announceAll(Connection c, List<Task> changed) {
+        boolean queued = false;
+        for (Task t : changed) {
+            if (t.isTerminal()) {
+                announce(c, t);
+            } else {
+                queued |= t.status() == TaskStatus.QUEUED;
+            }
+        }
+        if (queued) {
+            try {
+                feed.queued(c);
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "could not announce recovered tasks: {0}", e.getMessage());
+            }
         }
     }
 
@@ -524,6 +598,7 @@ public final class JdbcTaskStore implements TaskStore {
         private Duration closeWait = Duration.ofSeconds(10);
         private Hooks hooks = Hooks.NONE;
         private int chunk = CHUNK;
+        private boolean listenNotify = true;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -536,7 +611,8 @@ public final class JdbcTaskStore implements TaskStore {
         }
 
         /**
-         * Prefix of the table names ({@code <prefix>tasks}, {@code <prefix>schema_version}): a letter,
+         * Prefix of the table names ({@code <prefix>tasks}, {@code <prefix>schema_version},
+     * {@code <prefix>nodes}): a letter,
          * then up to 29 letters, digits or underscores. Default {@code asyncreply_}; may be empty.
          */
         public Builder tablePrefix(String prefix) {
@@ -588,6 +664,18 @@ public final class JdbcTaskStore implements TaskStore {
             return this;
         }
 
+        /**
+         * PostgreSQL only: tell other nodes of queued, finished and cancelled tasks at once with
+         * {@code LISTEN}/{@code NOTIFY} (one listener thread and one pooled connection per store; see
+         * {@link PgChangeFeed}). Off, other nodes find queued work by polling (1 s), waiters on
+         * other nodes are answered at their timeout, and a cancel through another node stops the
+         * task only when it ends. Default on; never used on H2.
+         */
+        public Builder listenNotify(boolean enabled) {
+            this.listenNotify = enabled;
+            return this;
+        }
+
         /** Rows per statement of recovery and purge (tests make it small to exercise the loops). */
         Builder chunk(int rows) {
             if (rows < 1) {
@@ -613,7 +701,15 @@ public final class JdbcTaskStore implements TaskStore {
             Database db = database != null ? database : detect();
             Dialect dialect = new Dialect(db, tablePrefix);
             Schema.migrate(dataSource, dialect);
-            JdbcTaskStore store = new JdbcTaskStore(this, dialect);
+            ChangeFeed feed = ChangeFeed.NONE;
+            if (db == Database.POSTGRESQL && listenNotify) {
+                try {
+                    feed = PgChangeFeed.create(dataSource, dialect);
+                } catch (SQLException e) {
+                    throw Sql.failure("could not reach the task database", e);
+                }
+            }
+            JdbcTaskStore store = new JdbcTaskStore(this, dialect, feed);
             store.committer.start();
             return store;
         }

@@ -1,0 +1,20 @@
+package io.asyncreply.store;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One node of the node registry, as its last heartbeat left it: see {@link TaskStore#heartbeat}.
+ *
+ * @param id the node id (lease owner)
+ * @param startedAt when that node's service started
+ * @param lastHeartbeat when it last wrote its row, by its own clock
+ * @param running tasks running on its workers at that moment
+ */
+public record NodeInfo(String id, Instant startedAt, Instant lastHeartbeat, int running) {
+    public NodeInfo {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(lastHeartbeat, "lastHeartbeat");
+    }
+}

@@ -1,0 +1,429 @@
+package io.asyncreply.store.jdbc;
+
+import io.asyncreply.store.StoreEvents;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * Cross-node events on PostgreSQL with {@code LISTEN}/{@code NOTIFY}.
+ *
+ * <p>Sending: {@code SELECT pg_notify(channel, payload)} on the connection that made the change,
+ * right after its commit (the store's connections are in auto-commit mode, so the notification is
+ * its own short transaction). Three channels per schema and table prefix (see {@link #channelBase}):
+ * {@code ..._queued} (empty payload; at most one per committed batch or statement),
+ * {@code ..._finished} and {@code ..._cancel} (payload: the task id).
+ *
+ * <p>Receiving: one thread, {@value #THREAD_NAME}, started by the first {@link #start}, holds one
+ * connection of the DataSource for as long as it works, {@code LISTEN}s on the three channels and
+ * reads notifications with pgjdbc's {@code PGConnection.getNotifications(int timeoutMillis)}. It
+ * calls the subscriber's {@link StoreEvents} on that thread. When the connection breaks it closes
+ * it, waits (100 ms doubling to {@link #MAX_BACKOFF_MILLIS}), takes a new one, and then calls
+ * {@link StoreEvents#eventsMissed()}: notifications sent while nobody listened are gone, and the
+ * service's polling is only a slow fallback. An idle connection is checked every
+ * {@link #CHECK_MILLIS} ms ({@code isValid}), so a silently dropped one is noticed too.
+ *
+ * <p>Why reflection: core depends on the JDK only (the build enforces it), so pgjdbc is neither a
+ * compile nor a runtime dependency. The interface {@code org.postgresql.PGConnection} is looked up
+ * by name through the class loaders that may see the driver (the connection's, the pool's, the
+ * thread's context loader, this class's), the pool's connection is {@code unwrap}ped to it, and
+ * {@code getNotifications(int)} and {@code PGNotification.getName()/getParameter()} are called
+ * through {@link Method}s of those public interfaces. A driver without them (another driver,
+ * pgjdbc older than 42.2) makes the feed log one warning and stop listening; sending still works
+ * (it is plain SQL), and other nodes' work is found by polling.
+ *
+ * <p>Hazards:
+ * <ul>
+ *   <li>The listener holds one pooled connection for the life of the store: size the pool for it
+ *       (workers + writer + listener + requests). A pool that evicts connections held too long
+ *       breaks it; it then reconnects.</li>
+ *   <li>This node gets its own notifications too; the service treats them as the duplicates they
+ *       are (an extra claim attempt, a read of a task nobody here waits for, a second cancel of an
+ *       execution already cancelled).</li>
+ *   <li>Notifications are wake-ups, not a log: they can be lost (sender crash between commit and
+ *       notify, listener reconnecting). Every receiver re-reads the store, and polling, waiter
+ *       timeouts and {@link StoreEvents#eventsMissed()} cover the losses.</li>
+ *   <li>Subscriber calls run on the listener thread and must not block: a slow subscriber delays
+ *       every later notification of this node.</li>
+ *   <li>Before the connection goes back to the pool the listener runs {@code UNLISTEN *}; a pooled
+ *       connection still listening would pile up notifications in its driver.</li>
+ * </ul>
+ */
+final class PgChangeFeed implements ChangeFeed {
+    static final String THREAD_NAME = "asyncreply-pg-listener";
+    private static final System.Logger LOG = System.getLogger(PgChangeFeed.class.getName());
+    /** How long one read of notifications blocks; also how long {@link #close()} may wait for it. */
+    static final int POLL_MILLIS = 250;
+    /** A connection that delivered nothing for this long is checked with {@code isValid}. */
+    static final long CHECK_MILLIS = 10_000;
+    static final long MIN_BACKOFF_MILLIS = 100;
+    static final long MAX_BACKOFF_MILLIS = 5_000;
+    private static final int VALID_TIMEOUT_SECONDS = 5;
+    private static final int MAX_ID_LENGTH = 64;
+
+    private final DataSource dataSource;
+    final String queuedChannel;
+    final String finishedChannel;
+    final String cancelChannel;
+
+    private final Object lock = new Object();
+    private volatile StoreEvents events;
+    private Thread thread; // guarded by lock
+    private volatile boolean closed;
+    private volatile int listenerPid;
+    private volatile long connects;
+
+    private PgChangeFeed(DataSource dataSource, String base) {
+        this.dataSource = dataSource;
+        this.queuedChannel = base + "_queued";
+        this.finishedChannel = base + "_finished";
+        this.cancelChannel = base + "_cancel";
+    }
+
+    /**
+     * A feed for the tables of {@code dialect} in the connection's current schema. Channels are
+     * database-wide in PostgreSQL, so their names carry a hash of schema and prefix: stores on other
+     * schemas or prefixes of the same database never hear each other.
+     */
+    static PgChangeFeed create(DataSource dataSource, Dialect dialect) throws SQLException {
+        String schema;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT current_schema()")) {
+            schema = rs.next() ? rs.getString(1) : null;
+        }
+        return new PgChangeFeed(dataSource, channelBase(schema, dialect.prefix));
+    }
+
+    /** {@code asyncreply_<8 hex digits of SHA-256(schema, prefix)>}: lower case, well under 63 bytes. */
+    static String channelBase(String schema, String prefix) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] h = md.digest((String.valueOf(schema) + '\0' + prefix).getBytes(StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder("asyncreply_");
+            for (int i = 0; i < 4; i++) {
+                sb.append(Character.forDigit((h[i] >> 4) & 0xF, 16)).append(Character.forDigit(h[i] & 0xF, 16));
+            }
+            return sb.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    @Override
+    public void queued(Connection c) throws SQLException {
+        send(c, queuedChannel, "");
+    }
+
+    @Override
+    public void finished(Connection c, String id) throws SQLException {
+        send(c, finishedChannel, id);
+    }
+
+    @Override
+    public void cancelRequested(Connection c, String id) throws SQLException {
+        send(c, cancelChannel, id);
+    }
+
+    private static void send(Connection c, String channel, String payload) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, channel);
+            ps.setString(2, payload);
+            ps.execute();
+        }
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /** Subscribes {@code events}; the first call starts the listener thread. */
+    @Override
+    public void start(StoreEvents events) {
+        this.events = Objects.requireNonNull(events, "events");
+        synchronized (lock) {
+            if (thread != null || closed) {
+                return;
+            }
+            thread = new Thread(this::run, THREAD_NAME);
+            thread.setDaemon(false); // stopped by close(), like every asyncreply thread
+            thread.start();
+        }
+    }
+
+    /** The backend pid of the listening connection, 0 while not connected (tests kill it). */
+    int listenerPid() {
+        return listenerPid;
+    }
+
+    /** Whether the listener thread is alive. */
+    boolean isListening() {
+        synchronized (lock) {
+            return thread != null && thread.isAlive();
+        }
+    }
+
+    /** How many times the listener has connected and listened so far. */
+    long connects() {
+        return connects;
+    }
+
+    private void run() {
+        long backoff = MIN_BACKOFF_MILLIS;
+        boolean first = true;
+        while (!closed) {
+            Connection c = null;
+            try {
+                c = dataSource.getConnection();
+                Receiver r = Receiver.of(c);
+                if (r == null) {
+                    LOG.log(Level.WARNING, "the JDBC driver offers no org.postgresql.PGConnection.getNotifications"
+                            + "(int) (connection class {0}); other nodes'' changes are found by polling only",
+                            c.getClass().getName());
+                    return;
+                }
+                listen(c);
+                connects++;
+                if (!first) {
+                    LOG.log(Level.INFO, "listening for other nodes'' changes again (backend pid {0})", listenerPid);
+                }
+                deliverMissed(); // after LISTEN: whatever changed before it is found by looking
+                first = false;
+                backoff = MIN_BACKOFF_MILLIS;
+                receive(c, r);
+            } catch (SQLException | RuntimeException e) {
+                if (closed) {
+                    break;
+                }
+                LOG.log(Level.WARNING, "listening for other nodes'' changes failed ({0}); trying again in {1} ms",
+                        describe(e), backoff);
+            } finally {
+                listenerPid = 0;
+                if (c != null) {
+                    release(c);
+                }
+            }
+            pause(backoff);
+            backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+        }
+    }
+
+    private void listen(Connection c) throws SQLException {
+        c.setAutoCommit(true); // notifications arrive only between transactions
+        try (Statement s = c.createStatement()) {
+            for (String channel : List.of(queuedChannel, finishedChannel, cancelChannel)) {
+                s.execute("LISTEN \"" + channel + "\""); // a name we built: lower-case hex, no quotes
+            }
+            try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                listenerPid = rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    private void receive(Connection c, Receiver r) throws SQLException {
+        long lastTraffic = System.nanoTime();
+        while (!closed) {
+            List<String[]> got = r.next(POLL_MILLIS);
+            if (!got.isEmpty()) {
+                lastTraffic = System.nanoTime();
+                for (String[] n : got) {
+                    dispatch(n[0], n[1]);
+                }
+            } else if (System.nanoTime() - lastTraffic > CHECK_MILLIS * 1_000_000L) {
+                if (!c.isValid(VALID_TIMEOUT_SECONDS)) {
+                    throw new SQLException("the listening connection is no longer valid", "08006");
+                }
+                lastTraffic = System.nanoTime();
+            }
+        }
+    }
+
+    private void dispatch(String channel, String payload) {
+        StoreEvents e = events;
+        try {
+            if (queuedChannel.equals(channel)) {
+                e.taskQueued();
+            } else if (payload == null || payload.isEmpty() || payload.length() > MAX_ID_LENGTH) {
+                LOG.log(Level.DEBUG, "ignoring a notification on {0} without a task id", channel);
+            } else if (finishedChannel.equals(channel)) {
+                e.taskFinished(payload);
+            } else if (cancelChannel.equals(channel)) {
+                e.cancelRequested(payload);
+            }
+        } catch (RuntimeException x) {
+            LOG.log(Level.WARNING, "a store event subscriber threw", x);
+        }
+    }
+
+    private void deliverMissed() {
+        try {
+            events.eventsMissed();
+        } catch (RuntimeException x) {
+            LOG.log(Level.WARNING, "a store event subscriber threw", x);
+        }
+    }
+
+    /**
+     * Unlistens and gives the connection back. UNLISTEN runs through the pool's handle even when the
+     * connection is known to be broken: the notifications were read from the unwrapped driver
+     * connection, behind the pool's back, and only a failure it sees itself (SQLState 08...)
+     * makes a pool such as HikariCP discard the connection instead of lending it out again.
+     */
+    private static void release(Connection c) {
+        try (Statement s = c.createStatement()) {
+            s.execute("UNLISTEN *");
+        } catch (SQLException ignored) {
+            // broken: its backend, and with it the listening, is gone
+        }
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // nothing left to do
+        }
+    }
+
+    private void pause(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        synchronized (lock) {
+            long left;
+            while (!closed && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000L));
+                } catch (InterruptedException e) {
+                    return; // close() interrupts only when the thread overstays
+                }
+            }
+        }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof SQLException se) {
+            return Sql.failure("listener", se).getMessage();
+        }
+        return e.toString();
+    }
+
+    /**
+     * Stops the listener: it notices within {@link #POLL_MILLIS} (or when a blocking call to the
+     * database returns), unlistens and gives its connection back. Waits up to 10 s for the thread,
+     * interrupting it after 5.
+     */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+            t = thread;
+        }
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        try {
+            t.join(5_000);
+            if (t.isAlive()) {
+                t.interrupt();
+                t.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            LOG.log(Level.WARNING, "{0} did not stop within 10 s", THREAD_NAME);
+        }
+    }
+
+    /**
+     * Reads notifications through pgjdbc's public interfaces, found reflectively (see the class
+     * comment). Each notification comes back as {@code {channel, payload}}.
+     */
+    static final class Receiver {
+        private final Object pg;
+        private final Method getNotifications;
+        private final Method getName;
+        private final Method getParameter;
+
+        private Receiver(Object pg, Method getNotifications, Method getName, Method getParameter) {
+            this.pg = pg;
+            this.getNotifications = getNotifications;
+            this.getName = getName;
+            this.getParameter = getParameter;
+        }
+
+        /** A receiver for {@code c}, or null when its driver is not pgjdbc (or too old). */
+        static Receiver of(Connection c) throws SQLException {
+            Set<ClassLoader> loaders = new LinkedHashSet<>();
+            loaders.add(c.getClass().getClassLoader());
+            loaders.add(Thread.currentThread().getContextClassLoader());
+            loaders.add(PgChangeFeed.class.getClassLoader());
+            loaders.remove(null);
+            for (ClassLoader loader : loaders) {
+                Class<?> api;
+                Class<?> notification;
+                try {
+                    api = Class.forName("org.postgresql.PGConnection", false, loader);
+                    notification = Class.forName("org.postgresql.PGNotification", false, api.getClassLoader());
+                } catch (ClassNotFoundException | LinkageError e) {
+                    continue;
+                }
+                if (!c.isWrapperFor(api)) {
+                    continue; // e.g. a copy of the driver in another class loader than the pool's
+                }
+                try {
+                    return new Receiver(c.unwrap(api), api.getMethod("getNotifications", int.class),
+                            notification.getMethod("getName"), notification.getMethod("getParameter"));
+                } catch (NoSuchMethodException e) {
+                    return null;
+                }
+            }
+            return null;
+        }
+
+        /** Waits up to {@code timeoutMillis} for notifications; empty when none came. */
+        List<String[]> next(int timeoutMillis) throws SQLException {
+            Object[] got;
+            try {
+                got = (Object[]) getNotifications.invoke(pg, timeoutMillis);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof SQLException se) {
+                    throw se;
+                }
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new SQLException("reading notifications failed", "08006", cause);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("pgjdbc's PGConnection.getNotifications is not accessible", e);
+            }
+            if (got == null || got.length == 0) {
+                return List.of();
+            }
+            List<String[]> out = new ArrayList<>(got.length);
+            for (Object n : got) {
+                try {
+                    out.add(new String[] {(String) getName.invoke(n), (String) getParameter.invoke(n)});
+                } catch (IllegalAccessException | InvocationTargetException e) {
+                    LOG.log(Level.DEBUG, "could not read a notification: {0}", e.toString());
+                }
+            }
+            return out;
+        }
+    }
+}
