@@ -177,15 +177,30 @@ public abstract class ContractSuite {
     }
 
     @Test
-    void echoAcceptsAnyContentTypeAndGivesItBackEvenWithAnUnknownCharset() {
-        String contentType = "text/plain; charset=x-no-such-charset";
-        String id = acceptedId("echo", bytes("caf\u00e9"), contentType);
+    void echoGivesBackTheContentTypeWithItsCharset() {
+        String contentType = "text/plain; charset=ISO-8859-1";
+        byte[] latin1 = "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1);
+        String id = acceptedId("echo", latin1, contentType);
         awaitTerminal(id);
 
         Reply r = api.get("tasks/" + id + "/result");
         assertThat(r.status()).as("%s", r).isEqualTo(200);
         assertThat(r.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct.replace(" ", ""))
                 .isEqualToIgnoringCase(contentType.replace(" ", "")));
+        assertThat(r.body()).isEqualTo(latin1);
+    }
+
+    @Test
+    void echoAcceptsAContentTypeWithAnUnknownCharset() {
+        String id = acceptedId("echo", bytes("caf\u00e9"), "text/plain; charset=x-no-such-charset");
+        awaitTerminal(id);
+
+        Reply r = api.get("tasks/" + id + "/result");
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.mediaType()).isEqualTo("text/plain");
+        // a container may drop a charset it does not know (Tomcat 10.1 does); if kept, it is the one sent
+        assertThat(r.header("Content-Type").orElseThrow().toLowerCase().replace(" ", ""))
+                .isIn("text/plain", "text/plain;charset=x-no-such-charset");
         assertThat(r.body()).isEqualTo(bytes("caf\u00e9"));
     }
 
@@ -209,7 +224,8 @@ public abstract class ContractSuite {
 
             assertRawProblem(r, 413);
             assertThat(r.header("Connection")).containsIgnoringCase("close");
-            assertThat(c.closedByServerWithin(Duration.ofSeconds(10))).as("connection closed").isTrue();
+            // Whether the connection is closed at once is not asserted here: with no body on the way,
+            // Tomcat waits to drain the declared body before closing (see the paced uploads below).
         }
         assertThat(newestTaskId()).isEqualTo(newest);
     }
@@ -224,36 +240,59 @@ public abstract class ContractSuite {
     }
 
     @Test
-    void chunkedBodyOverTheLimitIs413WhileTheClientIsStillSendingAndTheConnectionIsClosed() throws Exception {
+    void chunkedBodyOverTheLimitIs413WhileTheClientIsStillSendingAndTheServerStopsReading() throws Exception {
+        assertOversizedUploadIsRefusedAndNotReadToTheEnd(true);
+    }
+
+    @Test
+    void contentLengthBodyOverTheLimitIs413WhileTheClientIsStillSendingAndTheServerStopsReading()
+            throws Exception {
+        assertOversizedUploadIsRefusedAndNotReadToTheEnd(false);
+    }
+
+    /**
+     * A paced client sends 16 times the limit; the 413 must arrive, and the server must close the
+     * connection, while the client is still sending (a container may drain a little of the body
+     * first: Tomcat reads up to its maxSwallowSize, 2 MiB by default).
+     */
+    private void assertOversizedUploadIsRefusedAndNotReadToTheEnd(boolean chunked) throws Exception {
         String newest = newestTaskId();
-        long total = 8 * maxBodyBytes();
+        long total = 16 * maxBodyBytes();
         AtomicLong sent = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         try (RawHttp c = RawHttp.open(api.base())) {
-            c.head("POST", "tasks/echo", "Content-Type: application/octet-stream", "Transfer-Encoding: chunked");
+            c.head("POST", "tasks/echo", "Content-Type: application/octet-stream",
+                    chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + total);
             Thread writer = new Thread(() -> {
                 byte[] chunk = new byte[16 * 1024];
                 try {
                     while (!stop.get() && sent.get() < total) {
-                        c.chunk(chunk);
+                        if (chunked) {
+                            c.chunk(chunk);
+                        } else {
+                            c.write(chunk);
+                        }
                         sent.addAndGet(chunk.length);
                         Thread.sleep(2); // a paced client: ~8 MB/s, so socket buffers do not hide the reading
                     }
-                    if (!stop.get()) {
+                    if (chunked && !stop.get()) {
                         c.chunk(new byte[0]);
                     }
                 } catch (IOException | InterruptedException e) {
                     // the server closed the connection: expected once it has answered
                 }
-            }, "trickling-oversized-upload");
+            }, "paced-oversized-upload");
             writer.start();
             try {
                 RawHttp.Response r = c.response(Duration.ofSeconds(30));
                 long sentWhenAnswered = sent.get();
-
                 assertRawProblem(r, 413);
-                assertThat(sentWhenAnswered).as("bytes sent when the 413 arrived").isLessThan(total);
-                assertThat(c.closedByServerWithin(Duration.ofSeconds(10))).as("connection closed").isTrue();
+                assertThat(sentWhenAnswered).as("bytes sent when the 413 arrived, of %d", total).isLessThan(total);
+
+                assertThat(c.closedByServerWithin(Duration.ofSeconds(20))).as("connection closed").isTrue();
+                long sentWhenClosed = sent.get();
+                assertThat(sentWhenClosed).as("bytes sent when the server closed the connection, of %d", total)
+                        .isLessThan(total);
             } finally {
                 stop.set(true);
                 writer.join(10_000);
