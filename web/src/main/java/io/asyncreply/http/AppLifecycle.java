@@ -39,8 +39,8 @@ public final class AppLifecycle implements ServletContextListener {
             b.discoverHandlers(Thread.currentThread().getContextClassLoader());
             TaskService service = b.build();
             ctx.setAttribute(App.ATTRIBUTE, new App(service, config));
-            LOG.log(Level.INFO, "asyncreply started: store {0}, {1} workers, queue capacity {2}, task types {3}",
-                    store.description(), config.workers(), config.queueCapacity(), service.types());
+            LOG.log(Level.INFO, "asyncreply started: store {0}, {1} workers, queue capacity {2}, task types {3}, node {4}",
+                    store.description(), config.workers(), config.queueCapacity(), service.types(), service.nodeId());
         } catch (RuntimeException e) {
             store.close();
             Stores.deregisterDrivers();

@@ -72,7 +72,7 @@ final class Stores {
                 org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
                 h2.setURL(url);
                 hc.setDataSource(h2);
-                return jdbc(new HikariDataSource(hc), "h2 " + dir.resolve("tasks.mv.db"));
+                return jdbc(new HikariDataSource(hc), config, "h2 " + dir.resolve("tasks.mv.db"));
             }
             case WebConfig.STORE_JNDI: {
                 DataSource ds;
@@ -82,7 +82,7 @@ final class Stores {
                     throw new IllegalStateException("No DataSource at " + config.jndiName()
                             + " (setting asyncreply.jndi.name): " + e.getMessage(), e);
                 }
-                return jdbc(ds, () -> { }, "jndi " + config.jndiName());
+                return jdbc(ds, () -> { }, config, "jndi " + config.jndiName());
             }
             case WebConfig.STORE_JDBC: {
                 if (config.jdbcUrl() == null) {
@@ -104,7 +104,7 @@ final class Stores {
                 if (config.jdbcPassword() != null) {
                     hc.setPassword(config.jdbcPassword());
                 }
-                return jdbc(new HikariDataSource(hc), "jdbc " + withoutSecrets(config.jdbcUrl()));
+                return jdbc(new HikariDataSource(hc), config, "jdbc " + withoutSecrets(config.jdbcUrl()));
             }
             default:
                 throw new IllegalArgumentException("Unknown store '" + config.store() + "'.");
@@ -163,14 +163,15 @@ final class Stores {
         return hc;
     }
 
-    private static Opened jdbc(HikariDataSource pool, String description) {
-        return jdbc(pool, pool::close, description);
+    private static Opened jdbc(HikariDataSource pool, WebConfig config, String description) {
+        return jdbc(pool, pool::close, config, description);
     }
 
-    private static Opened jdbc(DataSource ds, AutoCloseable resources, String description) {
+    /** On PostgreSQL the store also listens for other nodes' changes (one pooled connection) unless turned off. */
+    private static Opened jdbc(DataSource ds, AutoCloseable resources, WebConfig config, String description) {
         TaskStore store;
         try {
-            store = JdbcTaskStore.builder(ds).build();
+            store = JdbcTaskStore.builder(ds).listenNotify(config.listenNotify()).build();
         } catch (RuntimeException e) {
             closeQuietly(resources);
             throw e;

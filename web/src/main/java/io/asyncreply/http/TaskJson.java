@@ -82,6 +82,20 @@ final class TaskJson {
             if (h.storeError() != null) {
                 g.writeStringField("detail", h.storeError());
             }
+            if (h.nodeId() != null) {
+                g.writeStringField("node", h.nodeId());
+            }
+            g.writeArrayFieldStart("nodes");
+            for (Health.Node n : h.nodes()) {
+                g.writeStartObject();
+                g.writeStringField("id", n.id());
+                time(g, "startedAt", n.startedAt());
+                time(g, "lastHeartbeat", n.lastHeartbeat());
+                g.writeNumberField("running", n.running());
+                g.writeBooleanField("stale", n.stale());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -26,7 +26,8 @@ record WebConfig(
         String jdbcUrl,
         String jdbcUser,
         String jdbcPassword,
-        int poolSize) {
+        int poolSize,
+        boolean listenNotify) {
 
     static final String STORE_MEMORY = "memory";
     static final String STORE_H2 = "h2";
@@ -61,7 +62,8 @@ record WebConfig(
                 s.string("asyncreply.jdbc.url", null),
                 s.string("asyncreply.jdbc.user", null),
                 s.string("asyncreply.jdbc.password", null),
-                s.integer("asyncreply.jdbc.pool-size", 10, 1, 1000));
+                s.integer("asyncreply.jdbc.pool-size", 10, 1, 1000),
+                s.bool("asyncreply.listen-notify", true));
     }
 
     private static Duration positive(Settings s, String name, Duration def) {

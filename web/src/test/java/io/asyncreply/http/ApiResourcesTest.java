@@ -279,6 +279,22 @@ class ApiResourcesTest extends JerseyTest {
     }
 
     @Test
+    void healthNamesThisNodeAndListsTheNodeRegistry() {
+        String self = t.service().nodeId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> json(target("health").request().get()).path("nodes").size() == 1);
+
+        JsonNode h = json(target("health").request().get());
+
+        assertThat(h.path("node").asText()).isEqualTo(self);
+        JsonNode n = h.path("nodes").get(0);
+        assertThat(n.path("id").asText()).isEqualTo(self);
+        assertThat(n.path("startedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(n.path("lastHeartbeat").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(n.path("running").asInt()).isZero();
+        assertThat(n.path("stale").asBoolean()).isFalse();
+    }
+
+    @Test
     void unreachableStoreMakesHealthDownAnd503ProblemsElsewhere() {
         String id = t.submit("echo", "x", "text/plain");
         t.store.down = true;

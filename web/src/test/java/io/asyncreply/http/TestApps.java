@@ -212,6 +212,18 @@ final class TestApps implements AutoCloseable {
         }
 
         @Override
+        public void heartbeat(String nodeId, Instant startedAt, int running, Instant now) {
+            check();
+            delegate.heartbeat(nodeId, startedAt, running, now);
+        }
+
+        @Override
+        public List<io.asyncreply.store.NodeInfo> nodes() {
+            check();
+            return delegate.nodes();
+        }
+
+        @Override
         public void close() {
             delegate.close();
         }
