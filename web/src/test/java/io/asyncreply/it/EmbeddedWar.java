@@ -36,7 +36,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * }</pre>
  */
 public final class EmbeddedWar implements AutoCloseable {
-    /** System property naming the store the embedded servers use; default {@code memory}. */
+    /** System property naming the store the embedded servers use; default {@code h2}, the product's default. */
     public static final String STORE_PROPERTY = "contract.store";
 
     private int maxThreads = 200;
@@ -52,8 +52,8 @@ public final class EmbeddedWar implements AutoCloseable {
 
     /**
      * Settings for tests: 2 workers, queue capacity 64, and the store named by
-     * {@code -Dcontract.store} (default {@code memory}; {@code h2} once the durable store exists,
-     * in a fresh directory per server).
+     * {@code -Dcontract.store}: {@code h2} by default (the product's default store, in a fresh
+     * directory per server), or {@code memory}.
      */
     public static Map<String, String> testSettings() {
         Map<String, String> s = new LinkedHashMap<>();
@@ -63,10 +63,10 @@ public final class EmbeddedWar implements AutoCloseable {
         return s;
     }
 
-    /** The store embedded test servers use: {@code -Dcontract.store}, default {@code memory}. */
+    /** The store embedded test servers use: {@code -Dcontract.store}, default {@code h2}. */
     public static String store() {
         String s = System.getProperty(STORE_PROPERTY);
-        return s == null || s.isBlank() ? "memory" : s.trim();
+        return s == null || s.isBlank() ? "h2" : s.trim();
     }
 
     /** The WAR under test. */
