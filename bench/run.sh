@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: reproduces every figure of docs/benchmarks.md, from a fresh clone, in one run.
 #
-#   bench/run.sh                      everything (about 15 minutes on 2 cores)
+#   bench/run.sh                      everything (about 20 minutes on 2 cores)
 #   BENCH_SECTIONS="intake wake" bench/run.sh      only some sections
 #
 # Sections, in order: jmh intake slow wake heap full (see docs/benchmarks.md for what each measures).
@@ -10,6 +10,7 @@
 #   BENCH_STORES     stores for intake and wake (default: "memory h2 pg"; a store the WAR cannot
 #                    open is reported and skipped)
 #   BENCH_SECONDS    length of each measured load figure, s (default 10)
+#   BENCH_ROUNDS     rounds of (ceiling, intake) per store (default 2)
 #   BENCH_WARMUP     warm-up before each throughput figure, s (default 5)
 #   BENCH_PG_URL     PostgreSQL for the jdbc store and JMH (default
 #                    jdbc:postgresql://127.0.0.1:5432/test?user=postgres); a dedicated schema is
@@ -98,12 +99,15 @@ free_port() {
 JETTY_PID=""
 PORT=""
 URL=""
-# start_jetty NAME WAR [JVM options...]: deploys WAR as ROOT and waits until it answers.
+# start_jetty NAME [JVM options...]: a fresh Jetty with the product WAR as ROOT (/) and the ceiling
+# WAR beside it at /ceiling, so that every figure can be compared with the ceiling measured in the
+# same JVM a moment before; waits until both answer.
 start_jetty() {
-    local name=$1 war=$2
-    shift 2
+    local name=$1
+    shift
     rm -rf "$BASE/webapps"/* "$BASE/work"/*
-    cp "$war" "$BASE/webapps/ROOT.war"
+    cp "$WAR" "$BASE/webapps/ROOT.war"
+    cp "$CEILING_WAR" "$BASE/webapps/ceiling.war"
     PORT=$(free_port)
     URL="http://127.0.0.1:$PORT"
     local jfr=""
@@ -114,11 +118,9 @@ start_jetty() {
     (cd "$BASE" && exec java $HEAP_OPTS $jfr "$@" -jar "$JETTY_HOME/start.jar" jetty.home="$JETTY_HOME" \
         jetty.base="$BASE" jetty.http.host=127.0.0.1 jetty.http.port="$PORT" >"$LOGS/$name.log" 2>&1) &
     JETTY_PID=$!
-    local probe=/health
-    [ "$war" = "$CEILING_WAR" ] && probe=/
     local i
     for i in $(seq 1 240); do
-        if curl -fsS -o /dev/null "$URL$probe" 2>/dev/null; then
+        if curl -fsS -o /dev/null "$URL/health" 2>/dev/null && curl -fsS -o /dev/null "$URL/ceiling/" 2>/dev/null; then
             log "$name: up on port $PORT (pid $JETTY_PID)"
             return 0
         fi
@@ -224,44 +226,68 @@ if has jmh; then
 fi
 
 # ------------------------------------------------------------------ a+b: ceiling and intake per store
-# intake.csv: config,rps,ratio,half_rate,achieved,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,non202,backlog
-intake_run() { # NAME WAR OPTS...
-    local name=$1 war=$2
-    shift 2
-    start_jetty "intake-$name" "$war" "$@" || { log "$name: the container did not start; skipped"; return 1; }
-    log "$name: warm-up ${WARM}s, then max throughput ${SECS}s"
-    wrk_post "$name-warmup" post.lua "$WARM" $WRK_T $WRK_C /tasks/echo
-    wrk_post "$name-max" post.lua "$SECS" $WRK_T $WRK_C /tasks/echo
-    local rps half
-    rps=$(kv "$LOGS/$name-max.wrk" rps)
-    local backlog
-    backlog=$(health_num queueDepth)
-    # let the workers catch up before the latency figure, so that it measures intake alone
-    [ "$war" = "$CEILING_WAR" ] || wait_depth 0 120 || log "$name: backlog not drained in 120 s"
-    half=$(awk -v r="$rps" 'BEGIN{printf "%d", r / 2}')
-    log "$name: $rps req/s; fixed rate $half req/s for ${SECS}s"
-    tool_c2 fixed-rate "$URL/tasks/echo" "$half" "$SECS" 32 100 >"$LOGS/$name-fixed.kv" 2>&1 || die "fixed-rate $name"
+# One JVM per store, the ceiling servlet deployed beside the WAR: after a warm-up of both,
+# BENCH_ROUNDS rounds of (ceiling, then intake), each wrk -t2 -c64 for BENCH_SECONDS, the workers
+# left to drain the backlog between figures; the ratio is intake / ceiling over the rounds. Then
+# the fixed-rate figure at half the measured intake max (and, in the first JVM, the ceiling's).
+ROUNDS=${BENCH_ROUNDS:-2}
+CEIL_PATH=/ceiling/tasks/echo
+fixed_row() { # CONFIG RPS CEILING_RPS KVFILE NONEXPECTED_FROM_WRK BACKLOG
+    local f=$4
+    echo "$1,$2,$3,$(awk -v a="$2" -v b="$3" 'BEGIN{printf "%.3f", a / b}'),$(kv "$f" target_rate),$(kv "$f" achieved_rate),$(kv "$f" latency.p50_ms),$(kv "$f" latency.p90_ms),$(kv "$f" latency.p99_ms),$(kv "$f" latency.p999_ms),$(kv "$f" latency.max_ms),$(kvn "$f" errors),$(( $5 + $(kvn "$f" status.other) )),$6"
+}
+intake_store() { # STORE
+    local s=$1 opts r
+    opts=$(store_opts "$s") || return 1
+    # shellcheck disable=SC2086
+    start_jetty "intake-$s" $opts || { log "$s: the container did not start; skipped"; return 1; }
+    log "$s: warm-up ${WARM}s ceiling + ${WARM}s intake, then $ROUNDS rounds of ${SECS}s ceiling + ${SECS}s intake"
+    wrk_post "$s-warmup-ceiling" post.lua "$WARM" $WRK_T $WRK_C $CEIL_PATH
+    wrk_post "$s-warmup" post.lua "$WARM" $WRK_T $WRK_C /tasks/echo
+    wait_depth 0 120 || log "$s: backlog not drained in 120 s"
+    local csum=0 psum=0 bad=0 backlog=0
+    for r in $(seq 1 "$ROUNDS"); do
+        wrk_post "$s-ceiling-r$r" post.lua "$SECS" $WRK_T $WRK_C $CEIL_PATH
+        wrk_post "$s-r$r" post.lua "$SECS" $WRK_T $WRK_C /tasks/echo
+        local c p b
+        c=$(kv "$LOGS/$s-ceiling-r$r.wrk" rps)
+        p=$(kv "$LOGS/$s-r$r.wrk" rps)
+        b=$(health_num queueDepth)
+        echo "$s,$r,$c,$p,${b:-}" >>"$OUT/intake_rounds.csv"
+        csum=$(awk -v a="$csum" -v b="$c" 'BEGIN{print a + b}')
+        psum=$(awk -v a="$psum" -v b="$p" 'BEGIN{print a + b}')
+        bad=$(( bad + $(kvn "$LOGS/$s-r$r.wrk" errors.status) + $(kvn "$LOGS/$s-r$r.wrk" errors.read) + $(kvn "$LOGS/$s-r$r.wrk" errors.timeout) ))
+        [ "${b:-0}" -gt "$backlog" ] && backlog=$b
+        log "$s: round $r: ceiling $c req/s, intake $p req/s, backlog $b"
+        # the workers drain what the intake queued, so that the next figure measures intake alone
+        wait_depth 0 180 || log "$s: backlog not drained in 180 s"
+    done
+    local crps prps half
+    crps=$(awk -v a="$csum" -v n="$ROUNDS" 'BEGIN{printf "%.1f", a / n}')
+    prps=$(awk -v a="$psum" -v n="$ROUNDS" 'BEGIN{printf "%.1f", a / n}')
+    if [ "$s" = "$FIRST_STORE" ]; then
+        half=$(awk -v r="$crps" 'BEGIN{printf "%d", r / 2}')
+        log "ceiling: fixed rate $half req/s for ${SECS}s"
+        tool_c2 fixed-rate "$URL$CEIL_PATH" "$half" "$SECS" 32 100 >"$LOGS/ceiling-fixed.kv" 2>&1 || die "fixed-rate ceiling"
+        fixed_row ceiling "$crps" "$crps" "$LOGS/ceiling-fixed.kv" 0 "" >>"$WORK/intake.rows"
+    fi
+    half=$(awk -v r="$prps" 'BEGIN{printf "%d", r / 2}')
+    log "$s: fixed rate $half req/s for ${SECS}s"
+    tool_c2 fixed-rate "$URL/tasks/echo" "$half" "$SECS" 32 100 >"$LOGS/$s-fixed.kv" 2>&1 || die "fixed-rate $s"
     stop_jetty
-    local f=$LOGS/$name-fixed.kv w=$LOGS/$name-max.wrk
-    echo "$name,$rps,RATIO,$half,$(kv "$f" achieved_rate),$(kv "$f" latency.p50_ms),$(kv "$f" latency.p90_ms),$(kv "$f" latency.p99_ms),$(kv "$f" latency.p999_ms),$(kv "$f" latency.max_ms),$(( $(kvn "$w" errors.connect) + $(kvn "$w" errors.read) + $(kvn "$w" errors.write) + $(kvn "$w" errors.timeout) + $(kvn "$f" errors) )),$(( $(kvn "$w" errors.status) + $(kvn "$f" status.other) )),${backlog:-}" >>"$WORK/intake.rows"
+    fixed_row "$s" "$prps" "$crps" "$LOGS/$s-fixed.kv" "$bad" "$backlog" >>"$WORK/intake.rows"
 }
 
 if has intake; then
     rm -f "$WORK/intake.rows"
-    intake_run ceiling "$CEILING_WAR" || die "ceiling"
+    echo "config,round,ceiling_rps,rps,backlog_after" >"$OUT/intake_rounds.csv"
+    FIRST_STORE=${STORES%% *}
     for s in $STORES; do
-        opts=$(store_opts "$s") || continue
-        # shellcheck disable=SC2086
-        intake_run "$s" "$WAR" $opts || true
+        intake_store "$s" || true
     done
-    # the ceiling again at the end: the machine is shared, this shows how much it drifted
-    intake_run ceiling-end "$CEILING_WAR" || die "ceiling (end)"
-    c1=$(awk -F, '$1=="ceiling"{print $2}' "$WORK/intake.rows")
-    c2=$(awk -F, '$1=="ceiling-end"{print $2}' "$WORK/intake.rows")
     {
-        echo "config,rps,ratio_to_ceiling,half_rate,achieved_rate,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,non_202,backlog_after_max"
-        awk -F, -v OFS=, -v c="$(awk -v a="$c1" -v b="$c2" 'BEGIN{print (a + b) / 2}')" \
-            '{ $3 = sprintf("%.3f", $2 / c); print }' "$WORK/intake.rows"
+        echo "config,rps,ceiling_rps,ratio_to_ceiling,half_rate,achieved_rate,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,non_202,max_backlog"
+        cat "$WORK/intake.rows"
     } >"$OUT/intake.csv"
     log "intake: $(tr '\n' ' ' <"$OUT/intake.csv")"
 fi
@@ -271,33 +297,33 @@ if has slow; then
     # slow.csv: phase,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,busy_median,busy_max,pool_threads_max,jvm_threads_max,slow_uploads_done,slow_errors
     # The fast client is wrk -t1 -c4 (closed loop, 4 connections); 1,000 slow clients each send a
     # 1,000-byte body 10 bytes every 100 ms (10 s per upload, then the next one on the same connection).
-    slow_phase() { # PHASE: the fast client for SECS while the thread sampler runs
+    slow_phase() { # PHASE PATH: the fast client for SECS while the thread sampler runs
         tool threads "$JETTY_PID" "$SECS" 250 >"$LOGS/slow-$1.threads" 2>&1 &
         local tp=$!
-        wrk_post "slow-$1" post.lua "$SECS" 1 4 /tasks/echo
+        wrk_post "slow-$1" post.lua "$SECS" 1 4 "$2"
         wait $tp || die "thread sampler"
     }
-    slow_with_uploads() { # PHASE
-        tool slow "$URL/tasks/echo" 1000 $((SECS + 12)) 1000 10 100 >"$LOGS/slow-$1.uploads" 2>"$LOGS/slow-$1.uploads.err" &
+    slow_with_uploads() { # PHASE PATH
+        tool slow "$URL$2" 1000 $((SECS + 12)) 1000 10 100 >"$LOGS/slow-$1.uploads" 2>"$LOGS/slow-$1.uploads.err" &
         local sp=$!
         sleep 5
-        slow_phase "$1"
+        slow_phase "$1" "$2"
         wait $sp || die "slow uploads"
     }
     # shellcheck disable=SC2046
-    start_jetty slow "$WAR" $(store_opts memory) || die "slow"
+    start_jetty slow $(store_opts memory) || die "slow"
     wrk_post slow-warmup post.lua "$WARM" 1 4 /tasks/echo
+    wrk_post slow-warmup-ceiling post.lua "$WARM" 1 4 $CEIL_PATH
+    wait_depth 0 60 || true
     log "slow: fast client alone (wrk -t1 -c4, ${SECS}s)"
-    slow_phase alone
+    slow_phase alone /tasks/echo
     wait_depth 0 60 || true
     log "slow: 1,000 slow uploads (10 bytes every 100 ms each) + the same fast client"
-    slow_with_uploads with-1000-slow
-    stop_jetty
-    # the same against the ceiling servlet: what the container itself does with 1,000 slow uploads
-    start_jetty slow-ceiling "$CEILING_WAR" || die "slow (ceiling)"
-    wrk_post slow-ceiling-warmup post.lua "$WARM" 1 4 /tasks/echo
-    log "slow: ceiling servlet + 1,000 slow uploads + the fast client"
-    slow_with_uploads ceiling-with-1000-slow
+    slow_with_uploads with-1000-slow /tasks/echo
+    wait_depth 0 60 || true
+    # the same against the ceiling servlet, same JVM: what the container itself does with them
+    log "slow: ceiling servlet + 1,000 slow uploads + the fast client, on the ceiling"
+    slow_with_uploads ceiling-with-1000-slow $CEIL_PATH
     stop_jetty
     {
         echo "phase,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,busy_median,busy_max,pool_threads_max,jvm_threads_max,slow_uploads_done,slow_errors"
@@ -321,7 +347,7 @@ if has wake; then
     for s in $STORES; do
         opts=$(store_opts "$s") || continue
         # shellcheck disable=SC2086
-        start_jetty "wake-$s" "$WAR" $opts || { log "wake $s: the container did not start; skipped"; continue; }
+        start_jetty "wake-$s" $opts || { log "wake $s: the container did not start; skipped"; continue; }
         log "wake $s: 2 clients x (POST sleep 50 ms, GET ?wait=10), 440 tasks"
         tool wake "$URL/" 440 2 50 40 >"$LOGS/wake-$s.kv" 2>&1 || die "wake $s"
         stop_jetty
@@ -335,7 +361,7 @@ fi
 if has heap; then
     # heap.csv: figure,tasks,heap_before_mib,heap_after_mib,delta_mib,bytes_per_task,queue_depth
     echo "figure,tasks,heap_before_mib,heap_after_mib,delta_mib,bytes_per_task,queue_depth" >"$OUT/heap.csv"
-    start_jetty heap-queued "$WAR" -Dasyncreply.store=memory -Dasyncreply.workers=2 \
+    start_jetty heap-queued -Dasyncreply.store=memory -Dasyncreply.workers=2 \
         -Dasyncreply.queue.capacity=10000000 || die "heap"
     tool submit "$URL/tasks/echo" 2000 4 1024 >/dev/null   # warm the code paths (and their garbage) first
     wait_depth 0 60 || die "warm-up tasks did not drain"
@@ -352,7 +378,7 @@ if has heap; then
     stop_jetty
     awk -v b="$before" -v a="$after" -v d="$depth" 'BEGIN{printf "queued_1KiB,100000,%.1f,%.1f,%.1f,%.0f,%s\n", b/1024, a/1024, (a-b)/1024, (a-b)*1024/100000, d}' >>"$OUT/heap.csv"
 
-    start_jetty heap-passed "$WAR" -Dasyncreply.store=memory -Dasyncreply.queue.capacity=10000000 || die "heap"
+    start_jetty heap-passed -Dasyncreply.store=memory -Dasyncreply.queue.capacity=10000000 || die "heap"
     tool submit "$URL/tasks/echo" 2000 4 1024 >/dev/null
     wait_depth 0 60 || die "warm-up tasks did not drain"
     sleep 2
@@ -371,7 +397,7 @@ fi
 # ------------------------------------------------------------------ f: full queue
 if has full; then
     # full.csv: capacity,depth_before,depth_after,requests,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,status_503,status_other,socket_errors
-    start_jetty full "$WAR" -Dasyncreply.store=memory -Dasyncreply.workers=2 -Dasyncreply.queue.capacity=100 \
+    start_jetty full -Dasyncreply.store=memory -Dasyncreply.workers=2 -Dasyncreply.queue.capacity=100 \
         -Dasyncreply.shutdown.grace=1s || die "full"
     tool submit "$URL/tasks/sleep" 2 1 '{"ms":600000}' application/json >/dev/null
     sleep 1
@@ -392,6 +418,8 @@ if has full; then
 fi
 
 # ------------------------------------------------------------------ plots and summary
+echo "loadavg_at_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
+echo "run_seconds=$(( $(date +%s) - START_TIME ))" >>"$OUT/machine.txt"
 log "summary and plots"
 bash "$BENCH/summary.sh" "$OUT" >"$OUT/summary.txt" || log "summary failed"
 cat "$OUT/summary.txt" >&2
