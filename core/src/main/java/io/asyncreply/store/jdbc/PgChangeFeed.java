@@ -73,6 +73,8 @@ final class PgChangeFeed implements ChangeFeed {
     static final long MIN_BACKOFF_MILLIS = 100;
     static final long MAX_BACKOFF_MILLIS = 5_000;
     private static final int VALID_TIMEOUT_SECONDS = 5;
+    /** Longest wait for an answer to LISTEN or UNLISTEN (the pool's own setting may be none at all). */
+    static final int STATEMENT_TIMEOUT_MILLIS = 5_000;
     private static final int MAX_ID_LENGTH = 64;
 
     private final DataSource dataSource;
@@ -186,8 +188,10 @@ final class PgChangeFeed implements ChangeFeed {
         boolean first = true;
         while (!closed) {
             Connection c = null;
+            int poolTimeout = -1;
             try {
                 c = dataSource.getConnection();
+                poolTimeout = limitWaits(c);
                 Receiver r = Receiver.of(c);
                 if (r == null) {
                     LOG.log(Level.WARNING, "the JDBC driver offers no org.postgresql.PGConnection.getNotifications"
@@ -213,11 +217,26 @@ final class PgChangeFeed implements ChangeFeed {
             } finally {
                 listenerPid = 0;
                 if (c != null) {
-                    release(c);
+                    release(c, poolTimeout);
                 }
             }
             pause(backoff);
             backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+        }
+    }
+
+    /**
+     * Bounds every wait for the database on this connection (LISTEN, UNLISTEN; reads of
+     * notifications and {@code isValid} set their own) and returns the pool's setting to restore,
+     * or -1 when the pool or driver does not support network timeouts.
+     */
+    private static int limitWaits(Connection c) {
+        try {
+            int old = c.getNetworkTimeout();
+            c.setNetworkTimeout(Runnable::run, STATEMENT_TIMEOUT_MILLIS);
+            return old;
+        } catch (SQLException | RuntimeException e) {
+            return -1;
         }
     }
 
@@ -280,13 +299,22 @@ final class PgChangeFeed implements ChangeFeed {
      * Unlistens and gives the connection back. UNLISTEN runs through the pool's handle even when the
      * connection is known to be broken: the notifications were read from the unwrapped driver
      * connection, behind the pool's back, and only a failure it sees itself (SQLState 08...)
-     * makes a pool such as HikariCP discard the connection instead of lending it out again.
+     * makes a pool such as HikariCP discard the connection instead of lending it out again. Waits
+     * at most {@link #STATEMENT_TIMEOUT_MILLIS} for a connection cut off without notice, then puts
+     * back the pool's network timeout ({@code poolTimeout}, -1 when unknown).
      */
-    private static void release(Connection c) {
+    private static void release(Connection c, int poolTimeout) {
         try (Statement s = c.createStatement()) {
             s.execute("UNLISTEN *");
         } catch (SQLException ignored) {
             // broken: its backend, and with it the listening, is gone
+        }
+        if (poolTimeout >= 0) {
+            try {
+                c.setNetworkTimeout(Runnable::run, poolTimeout);
+            } catch (SQLException | RuntimeException ignored) {
+                // broken; the pool discards it
+            }
         }
         try {
             c.close();
