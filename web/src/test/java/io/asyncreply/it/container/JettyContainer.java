@@ -26,9 +26,14 @@ import java.util.regex.Pattern;
  */
 public final class JettyContainer extends ProcessContainer {
 
-    /** Jetty names the context after the display-name, so match the WAR path at the end of the line. */
-    private static final Pattern DEPLOYED =
-            Pattern.compile("Started oeje10w\\.WebAppContext@\\w+\\{[^,]*,/,.*/webapps/ROOT\\.war\\}$");
+    /**
+     * Jetty names the context after the display-name, so match the WAR path at the end of the line.
+     * Only ServletContextHandler's "Started" line counts: it follows the application's
+     * contextInitialized. ContextHandler logs an identical "Started" line before it, also for a new
+     * application whose listener then fails ("Failed startup of context").
+     */
+    private static final Pattern DEPLOYED = Pattern.compile(":oeje10s\\.ServletContextHandler:\\S*: "
+            + "Started oeje10w\\.WebAppContext@\\w+\\{[^,]*,/,.*/webapps/ROOT\\.war\\}$");
 
     static final String BASE_MODULES = "http,ee10-deploy,ee10-annotations";
     static final String JNDI_MODULES = "ee10-plus,ext";
