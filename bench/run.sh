@@ -253,7 +253,7 @@ intake_store() { # STORE
         c=$(kv "$LOGS/$s-ceiling-r$r.wrk" rps)
         p=$(kv "$LOGS/$s-r$r.wrk" rps)
         b=$(health_num queueDepth)
-        echo "$s,$r,$c,$p,${b:-}" >>"$OUT/intake_rounds.csv"
+        echo "$s,$r,$c,$p,${b:-},$(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/intake_rounds.csv"
         csum=$(awk -v a="$csum" -v b="$c" 'BEGIN{print a + b}')
         psum=$(awk -v a="$psum" -v b="$p" 'BEGIN{print a + b}')
         bad=$(( bad + $(kvn "$LOGS/$s-r$r.wrk" errors.status) + $(kvn "$LOGS/$s-r$r.wrk" errors.read) + $(kvn "$LOGS/$s-r$r.wrk" errors.timeout) ))
@@ -280,7 +280,7 @@ intake_store() { # STORE
 
 if has intake; then
     rm -f "$WORK/intake.rows"
-    echo "config,round,ceiling_rps,rps,backlog_after" >"$OUT/intake_rounds.csv"
+    echo "config,round,ceiling_rps,rps,backlog_after,loadavg_1min" >"$OUT/intake_rounds.csv"
     FIRST_STORE=${STORES%% *}
     for s in $STORES; do
         intake_store "$s" || true
