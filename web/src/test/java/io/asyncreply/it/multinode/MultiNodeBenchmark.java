@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  * CI=true mvn -B -pl web -am verify -Dit.test=MultiNodeBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
- *     [-Dmn.bench.tasks=200] [-Dmn.bench.seconds=10] [-Dmn.bench.warmup=5] [-Dmn.bench.clients=32] [-Dmn.bench.workers=4]
+ *     [-Dmn.bench.tasks=200] [-Dmn.bench.seconds=10] [-Dmn.bench.warmup=15] [-Dmn.bench.clients=32] [-Dmn.bench.workers=4]
+ *     [-Dmn.bench.rounds=3]
  * </pre>
  *
  * <p>Nodes are separate JVMs ({@link ServerProcess}, embedded Jetty, C2 enabled) on one PostgreSQL
@@ -52,15 +53,17 @@ import org.junit.jupiter.api.Test;
  *   <li><b>Throughput of short tasks.</b> {@code clients} closed-loop clients each POST
  *       {@code echo} with {@code Prefer: wait=10} (the answer is 200 with the result once the task
  *       ran: end to end), to one node, then alternately to two nodes; after a warm-up, completed
- *       tasks per second over {@code seconds}.</li>
+ *       tasks per second over {@code seconds}; {@code rounds} rounds of (one node, two nodes), the
+ *       second node started for and stopped after each two-node figure.</li>
  * </ul>
  */
 class MultiNodeBenchmark {
     private static final int TASKS = Integer.getInteger("mn.bench.tasks", 200);
     private static final int SECONDS = Integer.getInteger("mn.bench.seconds", 10);
-    private static final int WARMUP = Integer.getInteger("mn.bench.warmup", 5);
+    private static final int WARMUP = Integer.getInteger("mn.bench.warmup", 15);
     private static final int CLIENTS = Integer.getInteger("mn.bench.clients", 32);
     private static final int WORKERS = Integer.getInteger("mn.bench.workers", 4);
+    private static final int ROUNDS = Integer.getInteger("mn.bench.rounds", 3);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -121,17 +124,29 @@ class MultiNodeBenchmark {
                 pct(local, 99)));
     }
 
+    /**
+     * Rounds of (one node, two nodes), node B started before and stopped after each two-node
+     * figure, so that a change of the machine's load between figures hits both alike.
+     */
     @Test
     void throughputOfShortTasksOnOneNodeAndOnTwo() throws Exception {
         MultiNodeDb db = MultiNodeDb.create();
         toClose.add(db);
         ServerProcess a = node(db, "node-a", WORKERS);
-        report(throughput(List.of(a)));
-        ServerProcess b = node(db, "node-b", WORKERS);
-        report(throughput(List.of(a, b)));
+        ServerProcess b = null;
+        List<Double> one = new ArrayList<>();
+        List<Double> two = new ArrayList<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            one.add(throughput(List.of(a), round));
+            b = b == null ? node(db, "node-b", WORKERS) : b.start();
+            two.add(throughput(List.of(a, b), round));
+            b.stop();
+        }
+        report(String.format(Locale.ROOT, "throughput, median of %d rounds: one node %.0f tasks/s, two nodes %.0f "
+                + "tasks/s", ROUNDS, pct(one, 50), pct(two, 50)));
     }
 
-    private String throughput(List<ServerProcess> nodes) throws Exception {
+    private double throughput(List<ServerProcess> nodes, int round) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARMUP + SECONDS);
         long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARMUP);
         AtomicLong done = new AtomicLong();
@@ -173,10 +188,12 @@ class MultiNodeBenchmark {
         }
         List<Double> all = new ArrayList<>();
         latencies.forEach(all::addAll);
-        return String.format(Locale.ROOT, "throughput, %d node(s) x %d workers, %d clients, echo with Prefer: "
-                + "wait=10, %d s after %d s warm-up: %.0f tasks/s end to end (%d done, %d not 200); request latency "
-                + "median %.1f ms, p99 %.1f ms", nodes.size(), WORKERS, CLIENTS, SECONDS, WARMUP,
-                done.get() / (double) SECONDS, done.get(), errors.get(), pct(all, 50), pct(all, 99));
+        double perSecond = done.get() / (double) SECONDS;
+        report(String.format(Locale.ROOT, "throughput round %d, %d node(s) x %d workers, %d clients, echo with "
+                + "Prefer: wait=10, %d s after %d s warm-up: %.0f tasks/s end to end (%d done, %d not 200); request "
+                + "latency median %.1f ms, p99 %.1f ms", round, nodes.size(), WORKERS, CLIENTS, SECONDS, WARMUP,
+                perSecond, done.get(), errors.get(), pct(all, 50), pct(all, 99)));
+        return perSecond;
     }
 
     // ---------------------------------------------------------------- helpers
