@@ -42,6 +42,9 @@ final class Stores {
      */
     static final int POSTGRES_SOCKET_TIMEOUT_SECONDS = 30;
 
+    /** How long {@link #closePool} waits for the pool's threads to end after close(). */
+    static final long POOL_THREADS_WAIT_MILLIS = 2_000;
+
     private Stores() {
     }
 
@@ -164,7 +167,38 @@ final class Stores {
     }
 
     private static Opened jdbc(HikariDataSource pool, WebConfig config, String description) {
-        return jdbc(pool, pool::close, config, description);
+        return jdbc(pool, () -> closePool(pool), config, description);
+    }
+
+    /**
+     * Closes the pool, then waits (at most {@link #POOL_THREADS_WAIT_MILLIS}) until its threads have
+     * ended. HikariCP's close() waits until its executors have terminated, but a terminated
+     * executor's last thread is still alive for a moment; Tomcat looks for the application's
+     * threads right after contextDestroyed and logged "appears to have started a thread named
+     * [asyncreply-h2:connection-closer] but has failed to stop it. This is very likely to create a
+     * memory leak" now and then. Only threads with this application's context class loader (those
+     * Tomcat reports) are awaited, so another deployment's pool of the same name is never waited for.
+     */
+    static void closePool(HikariDataSource pool) {
+        String prefix = pool.getPoolName() + ":";
+        pool.close();
+        ClassLoader ours = Stores.class.getClassLoader();
+        long deadline = System.nanoTime() + POOL_THREADS_WAIT_MILLIS * 1_000_000L;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!t.getName().startsWith(prefix) || t.getContextClassLoader() != ours) {
+                continue;
+            }
+            long leftMillis = (deadline - System.nanoTime()) / 1_000_000L;
+            if (leftMillis <= 0) {
+                break;
+            }
+            try {
+                t.join(leftMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** On PostgreSQL the store also listens for other nodes' changes (one pooled connection) unless turned off. */
