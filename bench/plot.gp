@@ -6,7 +6,7 @@ set style fill solid 0.85 border -1
 set grid ytics
 set key top left
 set offsets 0, 0, graph 0.12, 0
-have(f) = system('test -s ' . f . ' && echo 1 || echo 0') eq "1"
+have(f) = system('test -f ' . f . ' && test $(wc -l < ' . f . ') -gt 1 && echo 1 || echo 0') eq "1"
 factor(name) = name eq 'memory' ? 0.85 : name eq 'h2' ? 0.50 : name eq 'pg' ? 0.35 : NaN
 
 if (have('intake.csv')) {
@@ -19,9 +19,10 @@ if (have('intake.csv')) {
     set yrange [0:*]
     # the first data row is the ceiling itself: skip it (every ::1 after the header is skipped)
     plot 'intake.csv' every ::1 using 3:xtic(1) skip 1 title 'ceiling (same JVM)' lc rgb '#bbbbbb', \
-         '' every ::1 using 2 skip 1 title 'intake' lc rgb '#4477aa', \
-         '' every ::1 using ($0 + 0.15):2:(sprintf('%.0f%%', $4 * 100)) skip 1 with labels offset 0,0.8 notitle, \
-         '' every ::1 using ($0 + 0.15):($3 * factor(strcol(1))) skip 1 with points pt 7 ps 1.6 lc rgb '#cc3311' title 'target share of the ceiling'
+         '' every ::1 using 2 skip 1 title 'intake (2 workers running the tasks)' lc rgb '#4477aa', \
+         (have('intake_held.csv') ? 'intake_held.csv' : '/dev/null') using 2 skip 1 title 'intake, workers held (tasks only queue)' lc rgb '#66ccee', \
+         'intake.csv' every ::1 using ($0):2:(sprintf('%.0f%%', $4 * 100)) skip 1 with labels offset 0,0.8 notitle, \
+         '' every ::1 using ($0):($3 * factor(strcol(1))) skip 1 with points pt 7 ps 1.6 lc rgb '#cc3311' title 'target share of the ceiling'
 
     set output 'intake_latency.png'
     set title 'POST /tasks/echo at a fixed rate of half the max (open model, from scheduled send time)'

@@ -232,36 +232,55 @@ fi
 # the fixed-rate figure at half the measured intake max (and, in the first JVM, the ceiling's).
 ROUNDS=${BENCH_ROUNDS:-2}
 CEIL_PATH=/ceiling/tasks/echo
-fixed_row() { # CONFIG RPS CEILING_RPS KVFILE NONEXPECTED_FROM_WRK BACKLOG
-    local f=$4
-    echo "$1,$2,$3,$(awk -v a="$2" -v b="$3" 'BEGIN{printf "%.3f", a / b}'),$(kv "$f" target_rate),$(kv "$f" achieved_rate),$(kv "$f" latency.p50_ms),$(kv "$f" latency.p90_ms),$(kv "$f" latency.p99_ms),$(kv "$f" latency.p999_ms),$(kv "$f" latency.max_ms),$(kvn "$f" errors),$(( $5 + $(kvn "$f" status.other) )),$6"
+fixed_row() { # CONFIG RPS CEILING_RPS KVFILE NONEXPECTED_FROM_WRK BACKLOG "CEILING_CPU,CPU,CPU_WITH_DRAIN"
+    local f=$4 cc=${7%%,*} rest=${7#*,}
+    local pc=${rest%%,*}
+    echo "$1,$2,$3,$(awk -v a="$2" -v b="$3" 'BEGIN{printf "%.3f", a / b}'),$(kv "$f" target_rate),$(kv "$f" achieved_rate),$(kv "$f" latency.p50_ms),$(kv "$f" latency.p90_ms),$(kv "$f" latency.p99_ms),$(kv "$f" latency.p999_ms),$(kv "$f" latency.max_ms),$(kvn "$f" errors),$(( $5 + $(kvn "$f" status.other) )),$6,$7,$(awk -v a="$cc" -v b="$pc" 'BEGIN{printf "%.3f", a / b}')"
 }
+# CPU time of the container JVM (user + system), in clock ticks, and microseconds per request between two readings
+CLK_TCK=$(getconf CLK_TCK)
+jvm_ticks() { awk '{print $14 + $15}' "/proc/$JETTY_PID/stat"; }
+cpu_us() { awk -v a="$1" -v b="$2" -v n="$3" -v hz="$CLK_TCK" 'BEGIN{printf "%.1f", (b - a) * 1e6 / hz / n}'; }
 intake_store() { # STORE
     local s=$1 opts r
     opts=$(store_opts "$s") || return 1
     # shellcheck disable=SC2086
-    start_jetty "intake-$s" $opts || { log "$s: the container did not start; skipped"; return 1; }
+    start_jetty "intake-$s" $opts -Dasyncreply.shutdown.grace=1s || { log "$s: the container did not start; skipped"; return 1; }
     log "$s: warm-up ${WARM}s ceiling + ${WARM}s intake, then $ROUNDS rounds of ${SECS}s ceiling + ${SECS}s intake"
     wrk_post "$s-warmup-ceiling" post.lua "$WARM" $WRK_T $WRK_C $CEIL_PATH
     wrk_post "$s-warmup" post.lua "$WARM" $WRK_T $WRK_C /tasks/echo
     wait_depth 0 120 || log "$s: backlog not drained in 120 s"
-    local csum=0 psum=0 bad=0 backlog=0
+    local csum=0 psum=0 ccpu=0 pcpu=0 dcpu=0 bad=0 backlog=0
     for r in $(seq 1 "$ROUNDS"); do
+        local t0 t1 t2 t3 c p b cn pn
+        t0=$(jvm_ticks)
         wrk_post "$s-ceiling-r$r" post.lua "$SECS" $WRK_T $WRK_C $CEIL_PATH
+        t1=$(jvm_ticks)
         wrk_post "$s-r$r" post.lua "$SECS" $WRK_T $WRK_C /tasks/echo
-        local c p b
+        t2=$(jvm_ticks)
         c=$(kv "$LOGS/$s-ceiling-r$r.wrk" rps)
         p=$(kv "$LOGS/$s-r$r.wrk" rps)
+        cn=$(kv "$LOGS/$s-ceiling-r$r.wrk" requests)
+        pn=$(kv "$LOGS/$s-r$r.wrk" requests)
         b=$(health_num queueDepth)
-        echo "$s,$r,$c,$p,${b:-},$(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/intake_rounds.csv"
-        csum=$(awk -v a="$csum" -v b="$c" 'BEGIN{print a + b}')
-        psum=$(awk -v a="$psum" -v b="$p" 'BEGIN{print a + b}')
-        bad=$(( bad + $(kvn "$LOGS/$s-r$r.wrk" errors.status) + $(kvn "$LOGS/$s-r$r.wrk" errors.read) + $(kvn "$LOGS/$s-r$r.wrk" errors.timeout) ))
-        [ "${b:-0}" -gt "$backlog" ] && backlog=$b
-        log "$s: round $r: ceiling $c req/s, intake $p req/s, backlog $b"
         # the workers drain what the intake queued, so that the next figure measures intake alone
         wait_depth 0 180 || log "$s: backlog not drained in 180 s"
+        t3=$(jvm_ticks)
+        local cu pu du
+        cu=$(cpu_us "$t0" "$t1" "$cn")
+        pu=$(cpu_us "$t1" "$t2" "$pn")
+        du=$(cpu_us "$t1" "$t3" "$pn")
+        echo "$s,$r,$c,$p,$cu,$pu,$du,${b:-},$(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/intake_rounds.csv"
+        csum=$(awk -v a="$csum" -v b="$c" 'BEGIN{print a + b}')
+        psum=$(awk -v a="$psum" -v b="$p" 'BEGIN{print a + b}')
+        ccpu=$(awk -v a="$ccpu" -v b="$cu" 'BEGIN{print a + b}')
+        pcpu=$(awk -v a="$pcpu" -v b="$pu" 'BEGIN{print a + b}')
+        dcpu=$(awk -v a="$dcpu" -v b="$du" 'BEGIN{print a + b}')
+        bad=$(( bad + $(kvn "$LOGS/$s-r$r.wrk" errors.status) + $(kvn "$LOGS/$s-r$r.wrk" errors.read) + $(kvn "$LOGS/$s-r$r.wrk" errors.timeout) ))
+        [ "${b:-0}" -gt "$backlog" ] && backlog=$b
+        log "$s: round $r: ceiling $c req/s ($cu us CPU each), intake $p req/s ($pu us CPU each, $du with the backlog drained), backlog $b"
     done
+    CPU_COLS="$(awk -v a="$ccpu" -v n="$ROUNDS" 'BEGIN{printf "%.1f", a / n}'),$(awk -v a="$pcpu" -v n="$ROUNDS" 'BEGIN{printf "%.1f", a / n}'),$(awk -v a="$dcpu" -v n="$ROUNDS" 'BEGIN{printf "%.1f", a / n}')"
     local crps prps half
     crps=$(awk -v a="$csum" -v n="$ROUNDS" 'BEGIN{printf "%.1f", a / n}')
     prps=$(awk -v a="$psum" -v n="$ROUNDS" 'BEGIN{printf "%.1f", a / n}')
@@ -269,24 +288,35 @@ intake_store() { # STORE
         half=$(awk -v r="$crps" 'BEGIN{printf "%d", r / 2}')
         log "ceiling: fixed rate $half req/s for ${SECS}s"
         tool_c2 fixed-rate "$URL$CEIL_PATH" "$half" "$SECS" 32 100 >"$LOGS/ceiling-fixed.kv" 2>&1 || die "fixed-rate ceiling"
-        fixed_row ceiling "$crps" "$crps" "$LOGS/ceiling-fixed.kv" 0 "" >>"$WORK/intake.rows"
+        local cc=${CPU_COLS%%,*}
+        fixed_row ceiling "$crps" "$crps" "$LOGS/ceiling-fixed.kv" 0 "" "$cc,$cc,$cc" >>"$WORK/intake.rows"
     fi
     half=$(awk -v r="$prps" 'BEGIN{printf "%d", r / 2}')
     log "$s: fixed rate $half req/s for ${SECS}s"
     tool_c2 fixed-rate "$URL/tasks/echo" "$half" "$SECS" 32 100 >"$LOGS/$s-fixed.kv" 2>&1 || die "fixed-rate $s"
+    # Intake alone: every worker held by a long sleep task, so that no claim or finish competes
+    # with the intake for the CPU (the tasks only queue). Shows what processing costs the intake.
+    local workers
+    workers=$(health_num workers)
+    tool submit "$URL/tasks/sleep" "${workers:-2}" 1 '{"ms":600000}' application/json >/dev/null
+    sleep 1
+    log "$s: intake with its ${workers:-2} workers held, ${SECS}s"
+    wrk_post "$s-held" post.lua "$SECS" $WRK_T $WRK_C /tasks/echo
+    echo "$s,$(kv "$LOGS/$s-held.wrk" rps),$crps,$(awk -v a="$(kv "$LOGS/$s-held.wrk" rps)" -v b="$crps" 'BEGIN{printf "%.3f", a / b}'),$(health_num queueDepth)" >>"$OUT/intake_held.csv"
     stop_jetty
-    fixed_row "$s" "$prps" "$crps" "$LOGS/$s-fixed.kv" "$bad" "$backlog" >>"$WORK/intake.rows"
+    fixed_row "$s" "$prps" "$crps" "$LOGS/$s-fixed.kv" "$bad" "$backlog" "$CPU_COLS" >>"$WORK/intake.rows"
 }
 
 if has intake; then
     rm -f "$WORK/intake.rows"
-    echo "config,round,ceiling_rps,rps,backlog_after,loadavg_1min" >"$OUT/intake_rounds.csv"
+    echo "config,round,ceiling_rps,rps,ceiling_cpu_us_per_req,cpu_us_per_req,cpu_us_per_req_with_drain,backlog_after,loadavg_1min" >"$OUT/intake_rounds.csv"
+    echo "config,rps_workers_held,ceiling_rps,ratio_to_ceiling,queue_depth_after" >"$OUT/intake_held.csv"
     FIRST_STORE=${STORES%% *}
     for s in $STORES; do
         intake_store "$s" || true
     done
     {
-        echo "config,rps,ceiling_rps,ratio_to_ceiling,half_rate,achieved_rate,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,non_202,max_backlog"
+        echo "config,rps,ceiling_rps,ratio_to_ceiling,half_rate,achieved_rate,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,non_202,max_backlog,ceiling_cpu_us_per_req,cpu_us_per_req,cpu_us_per_req_with_drain,cpu_ratio"
         cat "$WORK/intake.rows"
     } >"$OUT/intake.csv"
     log "intake: $(tr '\n' ' ' <"$OUT/intake.csv")"
@@ -423,5 +453,6 @@ echo "run_seconds=$(( $(date +%s) - START_TIME ))" >>"$OUT/machine.txt"
 log "summary and plots"
 bash "$BENCH/summary.sh" "$OUT" >"$OUT/summary.txt" || log "summary failed"
 cat "$OUT/summary.txt" >&2
+rm -f "$OUT"/*.png
 (cd "$OUT" && gnuplot "$BENCH/plot.gp") 2>"$LOGS/gnuplot.log" || log "gnuplot failed (see $LOGS/gnuplot.log)"
 log "done in $(( $(date +%s) - START_TIME )) s; results in $OUT"

@@ -17,6 +17,9 @@ if [ -f intake.csv ]; then
         case $s in memory) t=0.85 ;; h2) t=0.50 ;; pg) t=0.35 ;; esac
         r=$(col intake.csv $s 4)
         row "intake $s: $(col intake.csv $s 2) req/s, ceiling $(col intake.csv $s 3)" "$r" ">= $t" "$t" ">="
+        [ -n "$r" ] && row "  by CPU: $(col intake.csv $s 16) us/req, ceiling $(col intake.csv $s 15) us/req" "$(col intake.csv $s 18)" ">= $t" "$t" ">="
+        h=$(col intake_held.csv $s 4)
+        [ -n "$h" ] && row "  workers held (no processing): $(col intake_held.csv $s 2) req/s" "$h" ">= $t" "$t" ">="
     done
     for s in ceiling memory h2 pg; do
         p=$(col intake.csv $s 9)
