@@ -3,6 +3,12 @@ package io.asyncreply.it.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Stops each real container gracefully (Tomcat: {@code catalina.sh stop}; Jetty: SIGTERM) while
- * tasks run and wait, starts it again on the same base, and checks that no accepted task is lost:
+ * tasks run and wait, replaces {@code webapps/ROOT.war} and starts it again on the same base (the
+ * upgrade procedure of docs/deployment.md), and checks that no accepted task is lost:
  * a task shorter than {@code asyncreply.shutdown.grace} finishes during the stop (one attempt),
  * one longer than it is interrupted, re-queued and run again after the restart (attempts &ge; 2),
  * queued ones run after the restart, and neither the stop nor the restart logs a problem line.
@@ -70,6 +77,7 @@ class ContainerShutdownIT {
             assertThat(container.containerLog().problemsSince(beforeStop))
                     .as("problem lines while %s stopped (log %s)", deployment, container.log()).isEmpty();
 
+            replaceTheWarWhileStopped(container); // an upgrade as docs/deployment.md describes it
             deployment.start();
 
             List<String> all = new ArrayList<>(List.of(shortTask, longTask));
@@ -91,6 +99,21 @@ class ContainerShutdownIT {
             container.stop();
             assertThat(container.containerLog().problems())
                     .as("problem lines in %s (log %s)", deployment, container.log()).isEmpty();
+        }
+    }
+
+    /** Stopped container: webapps/ROOT.war replaced in one step (copy beside it, then rename), newer than before. */
+    private static void replaceTheWarWhileStopped(ServletContainer container) {
+        Path target = container.base().resolve("webapps/ROOT.war");
+        Path staged = container.base().resolve("ROOT.war.new");
+        try {
+            Files.copy(Containers.war(), staged, StandardCopyOption.REPLACE_EXISTING);
+            Instant old = Files.getLastModifiedTime(target).toInstant();
+            Instant now = Instant.now();
+            Files.setLastModifiedTime(staged, FileTime.from(now.isAfter(old.plusSeconds(2)) ? now : old.plusSeconds(2)));
+            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
