@@ -50,8 +50,9 @@ cat > start.d/asyncreply.ini <<INI
 # Listen on this address and port.
 jetty.http.host=127.0.0.1
 jetty.http.port=8080
-# Hot redeploy: replacing webapps/ROOT.war redeploys the application (Jetty 12.1's default 0 disables it).
-jetty.deploy.scanInterval=1
+# No hot redeploy (Jetty 12.1's default): upgrade by restart. 12.1 starts a redeployed application
+# beside the old one, which fails with work/ and with the embedded store (docs/deployment.md).
+jetty.deploy.scanInterval=0
 # asyncreply settings: system properties of the Jetty JVM (see docs/configuration.md). start.jar
 # sets them in its own JVM and warns "Unknown Arguments detected ... interpreted as a System
 # property": expected. Environment variables (ASYNCREPLY_STORE=jndi) work as well.
