@@ -45,7 +45,7 @@ if (have('latency.csv')) {
     set ylabel 'ms (log scale)'
     set logscale y
     set yrange [0.05:*]
-    set xtics rotate by -20
+    set xtics rotate by -30 font ",9"
     plot 'latency.csv' using 2:xtic(1) skip 1 title 'p50 (median)' lc rgb '#88ccee', \
          '' using 3 skip 1 title 'p99' lc rgb '#117733', \
          '' using ($0 - 0.17):4 skip 1 with points pt 7 ps 1.6 lc rgb '#cc3311' title 'target', \

@@ -33,8 +33,11 @@ if [ -f slow.csv ]; then
 fi
 if [ -f wake.csv ]; then
     for s in memory h2 pg; do
-        m=$(col wake.csv $s 3)
-        [ -n "$m" ] && row "wake latency $s: median (p99 $(col wake.csv $s 5) ms)" "$m ms" "<= 2 ms" 2 "<="
+        for mode in get prefer; do
+            m=$(awk -F, -v k="$s" -v md="$mode" 'NR > 1 && $1 == k && $2 == md { print $4 }' wake.csv)
+            p=$(awk -F, -v k="$s" -v md="$mode" 'NR > 1 && $1 == k && $2 == md { print $6 }' wake.csv)
+            [ -n "$m" ] && row "wake $s ($mode): median (p99 $p ms)" "$m ms" "<= 2 ms" 2 "<="
+        done
     done
 fi
 if [ -f heap.csv ]; then
@@ -53,7 +56,7 @@ fi
 # latency.csv for the plot: figure,p50_ms,p99_ms,target_p50_ms,target_p99_ms
 {
     echo "figure,p50_ms,p99_ms,target_p50_ms,target_p99_ms"
-    [ -f wake.csv ] && awk -F, 'NR > 1 { printf "wake %s,%s,%s,2,NaN\n", $1, $3, $5 }' wake.csv
+    [ -f wake.csv ] && awk -F, 'NR > 1 { printf "wake %s %s,%s,%s,2,NaN\n", $1, ($2 == "get" ? "GET" : "Prefer"), $4, $6 }' wake.csv
     [ -f slow.csv ] && awk -F, 'NR > 1 { printf "fast client %s,%s,%s,NaN,%s\n", ($1 == "alone" ? "alone" : $1 == "with-1000-slow" ? "+1000 slow" : "ceiling +1000 slow"), $3, $5, ($1 == "with-1000-slow" ? 20 : "NaN") }' slow.csv
     [ -f full.csv ] && awk -F, 'NR == 2 { printf "503 (queue full),%s,%s,NaN,NaN\n", $6, $8 }' full.csv
 } >latency.csv

@@ -48,9 +48,13 @@ final class Http implements AutoCloseable {
     }
 
     /** The request bytes for a POST (or GET when body is null). */
-    static byte[] request(String method, String path, String host, String contentType, byte[] body) {
+    static byte[] request(String method, String path, String host, String contentType, byte[] body,
+            String... headers) {
         StringBuilder sb = new StringBuilder(256);
         sb.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ").append(host).append("\r\n");
+        for (String h : headers) {
+            sb.append(h).append("\r\n");
+        }
         if (body != null) {
             if (contentType != null) {
                 sb.append("Content-Type: ").append(contentType).append("\r\n");
