@@ -707,6 +707,25 @@ public abstract class TaskStoreContract {
     }
 
     @Test
+    void purgeBeyondTheCountBreaksTiesOfFinishTimeByAge() throws Exception {
+        List<Task> tied = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            tied.add(finished(ms(5_000)));
+        }
+        Task newest = finished(ms(6_000));
+
+        int n = store.purge(T0, 3);
+
+        assertThat(n).isEqualTo(2);
+        assertThat(store.find(tied.get(0).id())).isEmpty();
+        assertThat(store.find(tied.get(1).id())).isEmpty();
+        assertThat(store.find(tied.get(2).id())).isPresent();
+        assertThat(store.find(tied.get(3).id())).isPresent();
+        assertThat(store.find(newest.id())).isPresent();
+        assertThat(store.purge(T0, 3)).isZero();
+    }
+
+    @Test
     void purgingATaskFreesItsIdempotencyKey() throws Exception {
         NewTask first = keyed("purged-key", "echo", "same", T0);
         insert(first, NO_LIMIT);

@@ -426,11 +426,27 @@ public final class JdbcTaskStore implements TaskStore {
                     deleted += n;
                 } while (n >= chunk); // H2 may change more than the LIMIT: see Dialect
             }
-            try (PreparedStatement ps = c.prepareStatement(dialect.purgeBeyond)) {
+            Instant boundaryAt = null;
+            long boundarySeq = 0;
+            try (PreparedStatement ps = c.prepareStatement(dialect.purgeBoundary)) {
+                ps.setLong(1, keepAtMost);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        boundaryAt = Sql.getInstant(rs, 1);
+                        boundarySeq = rs.getLong(2);
+                    }
+                }
+            }
+            if (boundaryAt == null) {
+                return deleted; // no more than keepAtMost finished tasks
+            }
+            try (PreparedStatement ps = c.prepareStatement(dialect.purgeUpTo)) {
                 int n;
                 do {
-                    ps.setInt(1, chunk);
-                    ps.setLong(2, keepAtMost);
+                    Sql.setInstant(ps, 1, boundaryAt);
+                    Sql.setInstant(ps, 2, boundaryAt);
+                    ps.setLong(3, boundarySeq);
+                    ps.setInt(4, chunk);
                     n = ps.executeUpdate();
                     deleted += n;
                 } while (n >= chunk); // H2 may change more than the LIMIT: see Dialect
