@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -151,11 +152,43 @@ final class TaskJson {
 
     private static void time(JsonGenerator g, String name, Instant at) throws IOException {
         if (at != null) {
-            g.writeStringField(name, RFC3339.format(at));
+            g.writeStringField(name, time(at));
         }
     }
 
+    /**
+     * {@code at} as RFC 3339 in UTC with milliseconds (truncated), e.g. {@code 2026-11-25T10:15:30.123Z}.
+     * Written by hand for years 0 to 9999: the {@link DateTimeFormatter} with a zone builds a new
+     * {@code ZoneRules} for every call on JDK 17, and this runs for every time field of every answer.
+     */
     static String time(Instant at) {
-        return RFC3339.format(at);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(at.getEpochSecond(), at.getNano(), ZoneOffset.UTC);
+        int year = t.getYear();
+        if (year < 0 || year > 9999) {
+            return RFC3339.format(at);
+        }
+        char[] c = new char[24];
+        digits(c, 0, year, 4);
+        c[4] = '-';
+        digits(c, 5, t.getMonthValue(), 2);
+        c[7] = '-';
+        digits(c, 8, t.getDayOfMonth(), 2);
+        c[10] = 'T';
+        digits(c, 11, t.getHour(), 2);
+        c[13] = ':';
+        digits(c, 14, t.getMinute(), 2);
+        c[16] = ':';
+        digits(c, 17, t.getSecond(), 2);
+        c[19] = '.';
+        digits(c, 20, t.getNano() / 1_000_000, 3);
+        c[23] = 'Z';
+        return new String(c);
+    }
+
+    private static void digits(char[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Set;
@@ -72,7 +73,10 @@ final class Sql {
         if (value == null) {
             ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
-            ps.setObject(index, OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
+            // not OffsetDateTime.ofInstant: on JDK 17 it builds a new ZoneRules on every call (4% of the
+            // CPU of the PostgreSQL intake benchmark went to binding instants)
+            ps.setObject(index, OffsetDateTime.of(
+                    LocalDateTime.ofEpochSecond(value.getEpochSecond(), value.getNano(), ZoneOffset.UTC), ZoneOffset.UTC));
         }
     }
 
