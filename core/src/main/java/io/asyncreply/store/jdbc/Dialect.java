@@ -157,8 +157,13 @@ final class Dialect {
         this.countQueued = "SELECT COUNT(*) FROM " + tasks + " WHERE status = 'QUEUED'";
 
         // 1 cutoff, 2 batch
-        this.purgeBefore = "DELETE FROM " + tasks + " WHERE seq IN (SELECT seq FROM " + tasks
-                + " WHERE finished_at < ? ORDER BY finished_at, seq LIMIT ?)";
+        // H2 re-evaluates a "seq IN (SELECT ... LIMIT ?)" subquery for every row it deletes, so the
+        // chunked deletes cost O(chunk^2) index reads there (measured: 8.3 s for a chunk of 1,000,
+        // against 0.1-0.4 s): H2 deletes with its own "FETCH FIRST ? ROWS ONLY" instead, which
+        // PostgreSQL does not have.
+        this.purgeBefore = pg ? "DELETE FROM " + tasks + " WHERE seq IN (SELECT seq FROM " + tasks
+                + " WHERE finished_at < ? ORDER BY finished_at, seq LIMIT ?)"
+                : "DELETE FROM " + tasks + " WHERE finished_at < ? FETCH FIRST ? ROWS ONLY";
         // Beyond the newest keepAtMost, in two steps. purgeBoundary (1 keepAtMost) reads the newest
         // finished row that is one too many: one index walk of keepAtMost entries per purge. (The former
         // single "DELETE ... IN (... OFFSET keepAtMost)" made H2 walk them again for every chunk, and
@@ -168,8 +173,9 @@ final class Dialect {
         // delete more than the surplus.
         this.purgeBoundary = "SELECT finished_at, seq FROM " + tasks + " WHERE finished_at IS NOT NULL "
                 + "ORDER BY finished_at DESC, seq DESC LIMIT 1 OFFSET ?";
-        this.purgeUpTo = "DELETE FROM " + tasks + " WHERE seq IN (SELECT seq FROM " + tasks
-                + " WHERE finished_at <= ? AND (finished_at < ? OR seq <= ?) ORDER BY finished_at, seq LIMIT ?)";
+        String upTo = "finished_at <= ? AND (finished_at < ? OR seq <= ?)";
+        this.purgeUpTo = pg ? "DELETE FROM " + tasks + " WHERE seq IN (SELECT seq FROM " + tasks + " WHERE " + upTo
+                + " ORDER BY finished_at, seq LIMIT ?)" : "DELETE FROM " + tasks + " WHERE " + upTo + " FETCH FIRST ? ROWS ONLY";
 
         // node registry. heartbeat: 1 node_id, 2 started_at, 3 last_heartbeat, 4 running (an upsert)
         String cols = " (node_id, started_at, last_heartbeat, running) ";
