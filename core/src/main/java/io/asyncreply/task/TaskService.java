@@ -186,7 +186,8 @@ public final class TaskService implements AutoCloseable {
         if (invalid != null) {
             return CompletableFuture.completedFuture(invalid.submission);
         }
-        Task task = Task.queued(Ids.next(), type, now());
+        Instant submittedAt = now();
+        Task task = Task.queued(Ids.next(submittedAt.toEpochMilli()), type, submittedAt);
         if (!listeners.isEmpty()) {
             unannounced.put(task.id(), task);
         }
