@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -103,17 +104,37 @@ final class Intake implements ReadListener, AsyncListener {
         byte[] payload = size == body.length ? body : Arrays.copyOf(body, size);
         body = null;
         TaskService service = app.service();
+        Thread reader = Thread.currentThread();
         service.submit(type, payload, contentType, idempotencyKey).whenComplete((s, failure) -> {
-            if (failure != null) {
-                LOG.log(Level.ERROR, "submission of a " + type + " task failed unexpectedly", failure);
-                answer(Responses.problem(500, "internal", "Internal Server Error",
-                        "The submission could not be processed; nothing was queued.", false));
-            } else if (s instanceof Submission.Accepted a) {
-                accepted(a);
+            if (Thread.currentThread() == reader) {
+                submitted(s, failure); // stored at once (memory store): already on a container thread
             } else {
-                answer(Responses.rejected((Submission.Rejected) s, app.config().retryAfterSeconds()));
+                // A JDBC store completes a whole group commit's submissions on its single writer
+                // thread, which must not write dozens of answers one after the other before it can
+                // start the next transaction: each answer is written by a container thread instead.
+                onContainerThread(() -> submitted(s, failure));
             }
         });
+    }
+
+    private void onContainerThread(Runnable r) {
+        try {
+            async.start(r);
+        } catch (IllegalStateException | RejectedExecutionException e) {
+            r.run(); // the request is already over (timeout, client gone) or the pool refused: answer() decides
+        }
+    }
+
+    private void submitted(Submission s, Throwable failure) {
+        if (failure != null) {
+            LOG.log(Level.ERROR, "submission of a " + type + " task failed unexpectedly", failure);
+            answer(Responses.problem(500, "internal", "Internal Server Error",
+                    "The submission could not be processed; nothing was queued.", false));
+        } else if (s instanceof Submission.Accepted a) {
+            accepted(a);
+        } else {
+            answer(Responses.rejected((Submission.Rejected) s, app.config().retryAfterSeconds()));
+        }
     }
 
     @Override
