@@ -31,4 +31,15 @@ class StoresTest {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(name -> name.startsWith("asyncreply-h2:")).toList();
     }
+
+    @Test
+    void aPostgresUrlGetsASocketTimeoutAndBatchedInsertsUnlessItSetsThem() {
+        assertThat(Stores.postgresDefaults("jdbc:postgresql://db/tasks"))
+                .isEqualTo(Map.of("socketTimeout", "30", "reWriteBatchedInserts", "true"));
+        assertThat(Stores.postgresDefaults("jdbc:postgresql://db/tasks?socketTimeout=0&reWriteBatchedInserts=false"))
+                .isEmpty();
+        assertThat(Stores.postgresDefaults("jdbc:postgresql://db/tasks?SOCKETTIMEOUT=5"))
+                .containsOnlyKeys("reWriteBatchedInserts");
+        assertThat(Stores.postgresDefaults("jdbc:h2:mem:x")).isEmpty();
+    }
 }
