@@ -4,7 +4,7 @@
 #   bench/run.sh                      everything (about 20 minutes on 2 cores)
 #   BENCH_SECTIONS="intake wake" bench/run.sh      only some sections
 #
-# Sections, in order: jmh intake slow wake heap full (see docs/benchmarks.md for what each measures).
+# Sections, in order: jmh intake slow wake heap full multinode (see docs/benchmarks.md for what each measures).
 # Settings (environment):
 #   BENCH_SECTIONS   sections to run (default: all)
 #   BENCH_STORES     stores for intake and wake (default: "memory h2 pg"; a store the WAR cannot
@@ -15,6 +15,7 @@
 #   BENCH_PG_URL     PostgreSQL for the jdbc store and JMH (default
 #                    jdbc:postgresql://127.0.0.1:5432/test?user=postgres); a dedicated schema is
 #                    dropped and created in it (asyncreply_bench for the WAR, asyncreply_jmh for JMH)
+#   BENCH_FAST_RATE  the fast client's rate beside the 1,000 slow uploads, req/s (default 500)
 #   BENCH_HEAP_PASS  tasks pushed through for the retention figure (default 1000000)
 #   BENCH_JFR=1      record a JFR file per container run into bench/target/run/jfr/
 #   BENCH_SKIP_BUILD=1  reuse the last build
@@ -28,7 +29,7 @@ BENCH=$ROOT/bench
 OUT=$BENCH/results
 WORK=$BENCH/target/run
 LOGS=$WORK/logs
-SECTIONS=${BENCH_SECTIONS:-jmh intake slow wake heap full}
+SECTIONS=${BENCH_SECTIONS:-jmh intake slow wake heap full multinode}
 STORES=${BENCH_STORES:-memory h2 pg}
 SECS=${BENCH_SECONDS:-10}
 WARM=${BENCH_WARMUP:-5}
@@ -292,13 +293,13 @@ intake_store() { # STORE
     if [ "$s" = "$FIRST_STORE" ]; then
         half=$(awk -v r="$crps" 'BEGIN{printf "%d", r / 2}')
         log "ceiling: fixed rate $half req/s for ${SECS}s"
-        tool_c2 fixed-rate "$URL$CEIL_PATH" "$half" "$SECS" 32 100 >"$LOGS/ceiling-fixed.kv" 2>&1 || die "fixed-rate ceiling"
+        tool_c2 fixed-rate "$URL$CEIL_PATH" "$half" "$SECS" $WRK_C 100 >"$LOGS/ceiling-fixed.kv" 2>&1 || die "fixed-rate ceiling"
         local cc=${CPU_COLS%%,*}
         fixed_row ceiling "$crps" "$crps" "$LOGS/ceiling-fixed.kv" 0 "" "$cc,$cc,$cc" >>"$WORK/intake.rows"
     fi
     half=$(awk -v r="$prps" 'BEGIN{printf "%d", r / 2}')
     log "$s: fixed rate $half req/s for ${SECS}s"
-    tool_c2 fixed-rate "$URL/tasks/echo" "$half" "$SECS" 32 100 >"$LOGS/$s-fixed.kv" 2>&1 || die "fixed-rate $s"
+    tool_c2 fixed-rate "$URL/tasks/echo" "$half" "$SECS" $WRK_C 100 >"$LOGS/$s-fixed.kv" 2>&1 || die "fixed-rate $s"
     # Intake alone: every worker held by a long sleep task, so that no claim or finish competes
     # with the intake for the CPU (the tasks only queue). Shows what processing costs the intake.
     local workers
@@ -330,12 +331,16 @@ fi
 # ------------------------------------------------------------------ c: 1,000 slow uploads + a fast client
 if has slow; then
     # slow.csv: phase,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,busy_median,busy_max,pool_threads_max,jvm_threads_max,slow_uploads_done,slow_errors
-    # The fast client is wrk -t1 -c4 (closed loop, 4 connections); 1,000 slow clients each send a
-    # 1,000-byte body 10 bytes every 100 ms (10 s per upload, then the next one on the same connection).
+    # The fast client: FAST_RATE requests/s (open model, latency from each request's due time) over 4
+    # connections. A closed-loop wrk here saturated the 2 cores on its own and so measured CPU
+    # contention, not what slow clients do to a normal one. 1,000 slow clients each send a 1,000-byte
+    # body 10 bytes every 100 ms, spread evenly over each 100 ms (10 s per upload, then the next one
+    # on the same connection).
+    FAST_RATE=${BENCH_FAST_RATE:-500}
     slow_phase() { # PHASE PATH: the fast client for SECS while the thread sampler runs
         tool threads "$JETTY_PID" "$SECS" 250 >"$LOGS/slow-$1.threads" 2>&1 &
         local tp=$!
-        wrk_post "slow-$1" post.lua "$SECS" 1 4 "$2"
+        tool_c2 fixed-rate "$URL$2" "$FAST_RATE" "$SECS" 4 100 >"$LOGS/slow-$1.kv" 2>&1 || die "fast client $1"
         wait $tp || die "thread sampler"
     }
     slow_with_uploads() { # PHASE PATH
@@ -350,7 +355,7 @@ if has slow; then
     wrk_post slow-warmup post.lua "$WARM" 1 4 /tasks/echo
     wrk_post slow-warmup-ceiling post.lua "$WARM" 1 4 $CEIL_PATH
     wait_depth 0 60 || true
-    log "slow: fast client alone (wrk -t1 -c4, ${SECS}s)"
+    log "slow: fast client alone ($FAST_RATE req/s over 4 connections, ${SECS}s)"
     slow_phase alone /tasks/echo
     wait_depth 0 60 || true
     log "slow: 1,000 slow uploads (10 bytes every 100 ms each) + the same fast client"
@@ -363,13 +368,13 @@ if has slow; then
     {
         echo "phase,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,busy_median,busy_max,pool_threads_max,jvm_threads_max,slow_uploads_done,slow_errors"
         for ph in alone with-1000-slow ceiling-with-1000-slow; do
-            w=$LOGS/slow-$ph.wrk t=$LOGS/slow-$ph.threads u=$LOGS/slow-$ph.uploads
+            w=$LOGS/slow-$ph.kv t=$LOGS/slow-$ph.threads u=$LOGS/slow-$ph.uploads
             done_=""; errs=""
             if [ -f "$u" ]; then
                 done_=$(kv "$u" uploads_done)
                 errs=$(( $(kvn "$u" errors) + $(kvn "$u" connect_errors) ))
             fi
-            echo "$ph,$(kv "$w" rps),$(kv "$w" latency.p50_ms),$(kv "$w" latency.p90_ms),$(kv "$w" latency.p99_ms),$(kv "$w" latency.p999_ms),$(kv "$w" latency.max_ms),$(( $(kvn "$w" errors.status) + $(kvn "$w" errors.read) + $(kvn "$w" errors.timeout) )),$(kv "$t" busy_median),$(kv "$t" busy_max),$(kv "$t" pool_threads_max),$(kv "$t" jvm_threads_max),$done_,$errs"
+            echo "$ph,$(kv "$w" achieved_rate),$(kv "$w" latency.p50_ms),$(kv "$w" latency.p90_ms),$(kv "$w" latency.p99_ms),$(kv "$w" latency.p999_ms),$(kv "$w" latency.max_ms),$(( $(kvn "$w" errors) + $(kvn "$w" status.other) )),$(kv "$t" busy_median),$(kv "$t" busy_max),$(kv "$t" pool_threads_max),$(kv "$t" jvm_threads_max),$done_,$errs"
         done
     } >"$OUT/slow.csv"
     log "slow: $(tr '\n' ' ' <"$OUT/slow.csv")"
@@ -385,6 +390,9 @@ if has wake; then
         # shellcheck disable=SC2086
         start_jetty "wake-$s" $opts || { log "wake $s: the container did not start; skipped"; continue; }
         for mode in get prefer; do
+            # warm-up: 2,000 tasks of 1 ms through the same path, so that the JIT has compiled it as
+            # it would have in a server that has been up for a while (not counted)
+            tool wake "$URL/" 2000 2 1 2000 $mode >"$LOGS/wake-$s-$mode-warmup.kv" 2>&1 || die "wake warm-up $s"
             log "wake $s ($mode): 2 clients, sleep tasks of 50 ms, 440 tasks"
             tool wake "$URL/" 440 2 50 40 $mode >"$LOGS/wake-$s-$mode.kv" 2>&1 || die "wake $s"
             f=$LOGS/wake-$s-$mode.kv
@@ -453,6 +461,20 @@ if has full; then
         echo "100,$d0,$d1,$(kv "$w" requests),$(kv "$w" rps),$(kv "$w" latency.p50_ms),$(kv "$w" latency.p90_ms),$(kv "$w" latency.p99_ms),$(kv "$w" latency.p999_ms),$(kv "$w" latency.max_ms),$(kv "$w" status.503),$(kvn "$w" status.other),$(( $(kvn "$w" errors.connect) + $(kvn "$w" errors.read) + $(kvn "$w" errors.write) + $(kvn "$w" errors.timeout) ))"
     } >"$OUT/full.csv"
     log "full: $(tr '\n' ' ' <"$OUT/full.csv")"
+fi
+
+# ------------------------------------------------------------------ g: several nodes
+if has multinode; then
+    # Cross-node wake latency and one node against two, on PostgreSQL: the test-scoped
+    # MultiNodeBenchmark (web/src/test/java/io/asyncreply/it/multinode/), which starts each node as
+    # its own JVM. See docs/benchmarks.md, "Several nodes".
+    log "multinode: MultiNodeBenchmark (each node its own JVM, on PostgreSQL; about 5 minutes)"
+    rm -f "$ROOT/web/target/multinode/benchmark.txt"
+    (cd "$ROOT" && CI=true mvn -B -q -pl web -am verify -Dit.test=MultiNodeBenchmark -Dtest=none \
+        -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false -Dcontainers.skip=true) \
+        >"$LOGS/multinode.log" 2>&1 || die "multinode (see $LOGS/multinode.log)"
+    cp "$ROOT/web/target/multinode/benchmark.txt" "$OUT/multinode.txt"
+    log "multinode: $(tr '\n' ' ' <"$OUT/multinode.txt")"
 fi
 
 # ------------------------------------------------------------------ plots and summary

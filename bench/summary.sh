@@ -52,6 +52,11 @@ if [ -f jmh.txt ]; then
     echo "JMH, time per operation (error: 99.9% confidence interval of 3 iterations x 2 s, 1 fork):"
     grep -v '^Benchmark result\|^$' jmh.txt | sed 's/^/  /'
 fi
+if [ -f multinode.txt ]; then
+    echo
+    echo "Several nodes (MultiNodeBenchmark, PostgreSQL):"
+    sed 's/^[^ ]* /  /' multinode.txt
+fi
 
 # latency.csv for the plot: figure,p50_ms,p99_ms,target_p50_ms,target_p99_ms
 {

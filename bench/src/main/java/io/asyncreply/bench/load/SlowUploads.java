@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * the end (and a progress line on stderr every 5 s).
  */
 final class SlowUploads {
-    private static final int SLOTS = 10;
+    /** Each tick is cut in this many slots, each connection sending in its own: 1 ms apart by default. */
+    private static final int SLOTS = 100;
 
     private static final class Client {
         final SocketChannel ch;
