@@ -4,7 +4,7 @@ set datafile separator ','
 set terminal pngcairo size 860,460 font 'sans,10' noenhanced
 set style fill solid 0.85 border -1
 set grid ytics
-set key top left
+set key below horizontal
 set offsets 0, 0, graph 0.12, 0
 have(f) = system('test -f ' . f . ' && test $(wc -l < ' . f . ') -gt 1 && echo 1 || echo 0') eq "1"
 factor(name) = name eq 'memory' ? 0.85 : name eq 'h2' ? 0.50 : name eq 'pg' ? 0.35 : NaN

@@ -391,6 +391,11 @@ public final class MemoryTaskStore implements TaskStore {
     }
 
     @Override
+    public boolean mayHaveQueued() {
+        return queued.get() > 0;
+    }
+
+    @Override
     public void ping() {
         // always reachable
     }

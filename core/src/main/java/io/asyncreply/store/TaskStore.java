@@ -86,6 +86,16 @@ public interface TaskStore extends AutoCloseable {
     /** How many tasks are {@code QUEUED} (possibly a moment old, in a shared store). */
     long queued();
 
+    /**
+     * A cheap hint, asked after every successful claim: whether another claim now might find a
+     * task. {@code false} must mean that none was queued a moment ago; the service then does not
+     * wake another idle worker for it (tasks submitted later wake workers themselves). Default:
+     * {@code true} (unsure, or knowing would cost a query).
+     */
+    default boolean mayHaveQueued() {
+        return true;
+    }
+
     /** Checks the store is reachable. @throws StoreException when not */
     void ping();
 

@@ -434,8 +434,13 @@ public final class TaskService implements AutoCloseable {
             }
             // There may be more: a wake-up from another node stands for a whole batch, and wakes one
             // worker. Each successful claim wakes one more idle worker, which stops at the first
-            // empty claim. Costs nothing while every worker is busy.
-            signal.wake();
+            // empty claim. Costs nothing while every worker is busy. Skipped when the store knows
+            // that nothing is queued (memory store): with short tasks arriving one at a time, the
+            // woken worker would only find nothing and park again. A task submitted after this
+            // check wakes a worker itself.
+            if (store.mayHaveQueued()) {
+                signal.wake();
+            }
             run(claimed);
         }
     }
