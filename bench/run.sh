@@ -17,6 +17,9 @@
 #                    dropped and created in it (asyncreply_bench for the WAR, asyncreply_jmh for JMH)
 #   BENCH_FAST_RATE  the fast client's rate beside the 1,000 slow uploads, req/s (default 500)
 #   BENCH_HEAP_PASS  tasks pushed through for the retention figure (default 1000000)
+#   BENCH_JVM_OPTS   options of the container JVM (default "-Xms2g -Xmx2g"); its GC log goes to
+#                    bench/target/run/logs/<container>-gc.log
+#   BENCH_OUT        where the results go (default bench/results)
 #   BENCH_JFR=1      record a JFR file per container run into bench/target/run/jfr/
 #   BENCH_SKIP_BUILD=1  reuse the last build
 #
@@ -26,7 +29,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
-OUT=$BENCH/results
+OUT=${BENCH_OUT:-$BENCH/results}
 WORK=$BENCH/target/run
 LOGS=$WORK/logs
 SECTIONS=${BENCH_SECTIONS:-jmh intake slow wake heap full multinode}
@@ -38,7 +41,8 @@ HEAP_PASS=${BENCH_HEAP_PASS:-1000000}
 JETTY_VERSION=12.1.8
 JETTY_HOME=$BENCH/target/jetty/jetty-home-$JETTY_VERSION
 BASE=$WORK/base
-HEAP_OPTS="-Xms2g -Xmx2g"
+# the container JVM (BENCH_JVM_OPTS replaces it): fixed heap, the JDK's default collector (G1)
+JVM_OPTS=${BENCH_JVM_OPTS:--Xms2g -Xmx2g}
 # The load: wrk threads and connections sized for a 2-core machine that also runs the server.
 WRK_T=2
 WRK_C=64
@@ -116,7 +120,7 @@ start_jetty() {
         mkdir -p "$WORK/jfr"
         jfr="-XX:StartFlightRecording=filename=$WORK/jfr/$name.jfr,settings=profile"
     fi
-    (cd "$BASE" && exec java $HEAP_OPTS $jfr "$@" -jar "$JETTY_HOME/start.jar" jetty.home="$JETTY_HOME" \
+    (cd "$BASE" && exec java $JVM_OPTS -Xlog:gc:file="$LOGS/$name-gc.log" $jfr "$@" -jar "$JETTY_HOME/start.jar" jetty.home="$JETTY_HOME" \
         jetty.base="$BASE" jetty.http.host=127.0.0.1 jetty.http.port="$PORT" >"$LOGS/$name.log" 2>&1) &
     JETTY_PID=$!
     local i
