@@ -150,7 +150,6 @@ final class Stores {
         return null;
     }
 
-    /** Whether {@code url} is PostgreSQL's and does not set its own socket timeout. */
     /**
      * The driver properties added to a PostgreSQL URL that does not set them itself:
      * {@code socketTimeout} (see {@link #POSTGRES_SOCKET_TIMEOUT_SECONDS}), and
