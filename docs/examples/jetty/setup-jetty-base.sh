@@ -8,19 +8,23 @@
 # then edit $JETTY_BASE/start.d/asyncreply.ini (and, with PostgreSQL,
 # $JETTY_BASE/environments/ee10-asyncreply-jndi.xml) and start:
 #
-#   cd /srv/asyncreply-base && java -Xmx512m -jar "$JETTY_HOME/start.jar"
+#   cd /srv/asyncreply-base && java -Djava.io.tmpdir=/srv/asyncreply-base/tmp -Xmx512m -jar "$JETTY_HOME/start.jar"
 #
 # Without the driver argument the application uses its embedded store (asyncreply.store=h2).
 set -eu
 
 : "${JETTY_HOME:?set JETTY_HOME to the unpacked jetty-home-12.1.x}"
 [ $# -ge 2 ] || { echo "usage: JETTY_HOME=... $0 JETTY_BASE WAR [POSTGRESQL_DRIVER_JAR]" >&2; exit 2; }
-JETTY_BASE=$1
-WAR=$2
-DRIVER=${3:-}
+# Absolute paths: the script works inside JETTY_BASE.
+absolute() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+[ -f "$2" ] || { echo "no such WAR: $2" >&2; exit 2; }
+[ -z "${3:-}" ] || [ -f "$3" ] || { echo "no such driver jar: $3" >&2; exit 2; }
+mkdir -p "$1"
+JETTY_BASE=$(cd "$1" && pwd)
+WAR=$(absolute "$2")
+DRIVER=${3:+$(absolute "$3")}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-mkdir -p "$JETTY_BASE"
 cd "$JETTY_BASE"
 
 # http: the connector; ee10-deploy: deploys webapps/*.war; ee10-annotations: runs the
@@ -32,9 +36,11 @@ if [ -n "$DRIVER" ]; then
 fi
 java -jar "$JETTY_HOME/start.jar" --add-modules=$MODULES
 
-# Jetty unpacks WARs into $JETTY_BASE/work when it exists (otherwise into the system temp dir,
-# where a tmp cleaner may delete files of a running application).
-mkdir -p work
+# Jetty unpacks each deployed instance of a WAR into a directory of its own under java.io.tmpdir:
+# start the JVM with -Djava.io.tmpdir=$JETTY_BASE/tmp, where no system tmp cleaner deletes files of
+# a running application. Do not create $JETTY_BASE/work: there every instance of ROOT.war unpacks
+# into the same directory, and a hot redeploy deletes the new instance's classes.
+mkdir -p tmp
 
 cp "$WAR" webapps/ROOT.war
 
@@ -51,7 +57,8 @@ cat > start.d/asyncreply.ini <<INI
 jetty.http.host=127.0.0.1
 jetty.http.port=8080
 # No hot redeploy (Jetty 12.1's default): upgrade by restart. 12.1 starts a redeployed application
-# beside the old one, which fails with work/ and with the embedded store (docs/deployment.md).
+# beside the old one, which the embedded store cannot do (its database is locked by the old one);
+# with PostgreSQL, scanInterval=1 is fine (docs/deployment.md).
 jetty.deploy.scanInterval=0
 # asyncreply settings: system properties of the Jetty JVM (see docs/configuration.md). start.jar
 # sets them in its own JVM and warns "Unknown Arguments detected ... interpreted as a System
@@ -60,4 +67,5 @@ jetty.deploy.scanInterval=0
 -Dasyncreply.h2.dir=$JETTY_BASE/data
 INI
 
-echo "Jetty base ready in $JETTY_BASE (store: $STORE)"
+echo "Jetty base ready in $JETTY_BASE (store: $STORE); start it with:"
+echo "  cd $JETTY_BASE && java -Djava.io.tmpdir=$JETTY_BASE/tmp -Xmx512m -jar $JETTY_HOME/start.jar"

@@ -21,14 +21,15 @@ public final class ContainerLog {
     /**
      * Lines that mean trouble in either container: JUL/Tomcat SEVERE, Jetty ERROR, Tomcat's
      * leak detection (threads, ThreadLocals, JDBC drivers: all say "memory leak" or "started a
-     * thread"), and Jetty's failed deployment.
+     * thread"), Jetty's failed deployment, and classes gone missing from a deployed application.
      */
     public static final List<Pattern> PROBLEMS = List.of(
             Pattern.compile("\\bSEVERE\\b"),
             Pattern.compile("\\d:ERROR\\s*:"),
             Pattern.compile("appears to have started a thread"),
             Pattern.compile("memory leak"),
-            Pattern.compile("Failed startup of context"));
+            Pattern.compile("Failed startup of context"),
+            Pattern.compile("NoClassDefFoundError"));
 
     private static final Duration POLL = Duration.ofMillis(100);
 

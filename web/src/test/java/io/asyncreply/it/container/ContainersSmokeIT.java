@@ -2,8 +2,11 @@ package io.asyncreply.it.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncreply.it.Api.Reply;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -15,6 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @DisabledIfSystemProperty(named = "asyncreply.containers.skip", matches = "true")
 class ContainersSmokeIT {
+
+    /** Logged by the application's contextDestroyed (AppLifecycle). */
+    private static final Pattern OLD_INSTANCE_STOPPED = Pattern.compile("asyncreply stopped");
 
     /** The memory store: the smoke test is about the containers, not about the store. */
     private static ContainerOptions options() {
@@ -55,7 +61,10 @@ class ContainersSmokeIT {
 
             long beforeRedeploy = container.containerLog().mark();
             container.redeploy(Containers.war());
-            assertThat(HttpProbe.status(container.baseUrl().resolve("health"))).as("answer after redeploy").isPresent();
+            // Jetty 12.1 starts the new instance first and stops the old one afterwards: wait for that
+            // stop, which once deleted the classes of the new instance (a shared work directory).
+            container.containerLog().awaitLine(OLD_INSTANCE_STOPPED, beforeRedeploy, Duration.ofSeconds(60));
+            assertTheRedeployedApplicationServes(container);
             assertThat(container.containerLog().problemsSince(beforeRedeploy))
                     .as("problem lines after redeploy in %s", container.log()).isEmpty();
 
@@ -63,5 +72,21 @@ class ContainersSmokeIT {
             assertThat(container.isRunning()).isFalse();
             assertThat(HttpProbe.status(container.baseUrl())).as("port closed after kill").isEmpty();
         }
+    }
+
+    /**
+     * Requests that load classes the readiness probe did not: a submission, its status, a problem
+     * answer. A redeployed instance that lost its classes answers 500 to some of them.
+     */
+    private static void assertTheRedeployedApplicationServes(ServletContainer container) {
+        TaskClient client = new TaskClient(container.baseUrl());
+        String id = client.submitSleep(1);
+        assertThat(client.awaitTerminal(id, Duration.ofSeconds(30)).path("status").asText())
+                .as("the task submitted after the redeploy").isEqualTo("SUCCEEDED");
+        Reply unknown = client.api().get("tasks/" + "0".repeat(30));
+        assertThat(unknown.status()).as("%s", unknown).isEqualTo(404);
+        assertThat(unknown.mediaType()).as("%s", unknown).isEqualTo("application/problem+json");
+        assertThat(HttpProbe.status(container.baseUrl().resolve("health"))).as("GET /health after redeploy")
+                .hasValue(200);
     }
 }

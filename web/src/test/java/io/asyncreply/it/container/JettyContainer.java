@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * <p>JNDI: {@link ContainerOptions#jndi} writes docs/examples/jetty/ee10-asyncreply-jndi.xml as
  * {@code environments/ee10-asyncreply-jndi.xml} (an {@code ee10} environment XML, applied to
  * every ee10 webapp) and copies the driver to {@code $JETTY_BASE/lib/ext}.
+ *
+ * <p>The base has no {@code work/} directory (see docs/deployment.md, Jetty hot redeploy); the
+ * JVM's {@code java.io.tmpdir} is {@code $JETTY_BASE/tmp}.
  */
 public final class JettyContainer extends ProcessContainer {
 
@@ -37,6 +40,8 @@ public final class JettyContainer extends ProcessContainer {
 
     static final String BASE_MODULES = "http,ee10-deploy,ee10-annotations";
     static final String JNDI_MODULES = "ee10-plus,ext";
+    /** The JVM's java.io.tmpdir, where Jetty unpacks each deployed instance of the WAR. */
+    static final String TMP = "tmp";
 
     private final Path home;
 
@@ -52,7 +57,11 @@ public final class JettyContainer extends ProcessContainer {
         Path base = newBase(options, name, port);
         try {
             Files.createDirectories(base.resolve("logs"));
-            Files.createDirectories(base.resolve("work")); // otherwise WARs are unpacked in java.io.tmpdir
+            // No $JETTY_BASE/work: there Jetty unpacks every instance of ROOT.war into the same directory,
+            // and a hot redeploy (new instance started before the old one stops) loses the new instance's
+            // classes when the old one's stop deletes it. Without it each instance gets a directory of its
+            // own under java.io.tmpdir, which is kept inside the base.
+            Files.createDirectories(base.resolve(TMP));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -91,6 +100,7 @@ public final class JettyContainer extends ProcessContainer {
         List<String> command = new ArrayList<>();
         command.add(ManagedProcess.java());
         command.addAll(options.jvmArguments());
+        command.add("-Djava.io.tmpdir=" + base.resolve(TMP));
         command.add("-jar");
         command.add(home.resolve("start.jar").toString());
         command.add("jetty.http.host=127.0.0.1");

@@ -178,6 +178,7 @@ abstract sealed class ProcessContainer implements ServletContainer permits Tomca
             // The expanded application and work files are large; logs and config stay for post-mortems.
             deleteQuietly(webappsDir().resolve("ROOT"));
             deleteQuietly(base.resolve("work"));
+            deleteQuietly(base.resolve(JettyContainer.TMP));
         }
     }
 
