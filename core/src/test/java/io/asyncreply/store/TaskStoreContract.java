@@ -132,7 +132,7 @@ public abstract class TaskStoreContract {
         return store.finish(t.id(), c.attempt(), Outcome.succeeded(TaskResult.json("{}")), finishedAt).orElseThrow();
     }
 
-    private static Instant ms(long millis) {
+    protected static Instant ms(long millis) {
         return T0.plusMillis(millis);
     }
 
@@ -253,6 +253,17 @@ public abstract class TaskStoreContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void mayHaveQueuedIsTrueWhileATaskIsQueued() throws Exception {
+        submit(T0);
+        submit(ms(1));
+        assertThat(store.mayHaveQueued()).as("two queued").isTrue();
+
+        claim("node-a", ms(2));
+
+        assertThat(store.mayHaveQueued()).as("one still queued after a claim").isTrue();
     }
 
     // ---------------------------------------------------------------- claim
