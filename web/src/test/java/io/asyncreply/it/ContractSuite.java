@@ -519,9 +519,10 @@ public abstract class ContractSuite {
         assertThat(t.path("status").asText()).isEqualTo("SUCCEEDED");
         Instant finished = time(t, "finishedAt");
         assertThat(asked).as("the long-poll was asked before the task finished").isBefore(finished);
-        assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(5));
+        // far sooner than the 10 s wait, with room for a loaded machine's scheduling and GC pauses
+        assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(8));
         assertThat(Duration.between(finished, r.receivedAt())).as("from finish to answer")
-                .isLessThan(Duration.ofSeconds(1));
+                .isLessThan(Duration.ofSeconds(3));
     }
 
     @Test
