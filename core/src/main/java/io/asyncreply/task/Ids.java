@@ -3,10 +3,15 @@ package io.asyncreply.task;
 import java.security.SecureRandom;
 
 /**
- * Task ids: 30 characters, URL-safe. The first 8 encode the submission time (milliseconds since the
- * epoch, 48 bits), the other 22 carry 132 random bits from {@link SecureRandom}, so an id is as
- * unguessable as before. The alphabet is base64url's, ordered as in ASCII, so ids sort by submission
- * time (to the millisecond).
+ * Task ids: 30 characters, URL-safe. The first 7 encode the submission time (milliseconds since the
+ * epoch, 42 bits: until May 2109, after which they wrap and only the order is lost), the other 23
+ * carry 138 random bits from {@link SecureRandom}, so an id is as unguessable as before. The
+ * alphabet is base64url's, ordered as in ASCII, so ids sort by submission time (to the
+ * millisecond).
+ *
+ * <p>Why 7 time characters, not 8: with 8 (48 bits) the first one was {@code '-'} in every id until
+ * 2109, which carries nothing and makes an id look like a command-line option or, in a
+ * spreadsheet, a formula. Now ids begin with a letter (until 2050, then {@code '_'} and lower case).
  *
  * <p>Why the time prefix: a primary key index of random ids takes each insert to a random leaf
  * page, so a group commit of n tasks rewrites about n pages of that index (H2 serializes each one
@@ -21,7 +26,8 @@ final class Ids {
     static final int LEGACY_LENGTH = 22;
     private static final char[] ALPHABET = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
             .toCharArray();
-    private static final int TIME_CHARS = 8;
+    private static final int TIME_CHARS = 7;
+    private static final long TIME_MASK = (1L << (6 * TIME_CHARS)) - 1;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Ids() {
@@ -30,12 +36,12 @@ final class Ids {
     /** A new id for a task submitted at {@code epochMillis}. */
     static String next(long epochMillis) {
         char[] c = new char[LENGTH];
-        long t = epochMillis & 0xFFFF_FFFF_FFFFL;
+        long t = epochMillis & TIME_MASK;
         for (int i = TIME_CHARS - 1; i >= 0; i--) {
             c[i] = ALPHABET[(int) (t & 63)];
             t >>>= 6;
         }
-        byte[] random = new byte[17]; // 136 bits, of which 132 are used
+        byte[] random = new byte[18]; // 144 bits, of which 138 are used
         RANDOM.nextBytes(random);
         int bits = 0;
         int buffer = 0;

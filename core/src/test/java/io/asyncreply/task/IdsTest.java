@@ -25,7 +25,7 @@ class IdsTest {
             ids.add(Ids.next(t));
         }
         assertThat(ids).isSorted();
-        assertThat(Ids.next(0)).isLessThan(Ids.next(1)).isLessThan(Ids.next(NOW)).isLessThan(Ids.next((1L << 48) - 1));
+        assertThat(Ids.next(0)).isLessThan(Ids.next(1)).isLessThan(Ids.next(NOW)).isLessThan(Ids.next((1L << 42) - 1));
     }
 
     @Test
@@ -35,8 +35,8 @@ class IdsTest {
         for (int i = 0; i < 10_000; i++) {
             String id = Ids.next(NOW);
             seen.add(id);
-            randomParts.add(id.substring(8));
-            assertThat(id).startsWith(Ids.next(NOW).substring(0, 8));
+            randomParts.add(id.substring(7));
+            assertThat(id).startsWith(Ids.next(NOW).substring(0, 7));
         }
         assertThat(seen).hasSize(10_000);
         assertThat(randomParts).hasSize(10_000);
@@ -45,24 +45,34 @@ class IdsTest {
     @Test
     void every_character_of_the_random_part_takes_all_64_values() {
         List<Set<Character>> seen = new ArrayList<>();
-        for (int i = 0; i < 22; i++) {
+        for (int i = 0; i < 23; i++) {
             seen.add(new HashSet<>());
         }
         for (int n = 0; n < 5_000; n++) {
             String id = Ids.next(NOW);
-            for (int i = 0; i < 22; i++) {
-                seen.get(i).add(id.charAt(8 + i));
+            for (int i = 0; i < 23; i++) {
+                seen.get(i).add(id.charAt(7 + i));
             }
         }
-        // 132 bits in 22 characters: each one is 6 random bits, so each shows all 64 characters
+        // 138 bits in 23 characters: each one is 6 random bits, so each shows all 64 characters
         for (Set<Character> s : seen) {
             assertThat(s).hasSize(64);
         }
     }
 
     @Test
+    void ids_begin_with_a_letter_in_this_century_never_with_a_dash() {
+        long year2026 = 1_767_225_600_000L;
+        long year2050 = 2_524_608_000_000L;
+        for (long t = year2026; t < year2050; t += 86_400_000L * 30) {
+            assertThat(Ids.next(t).charAt(0)).as("id of %s", java.time.Instant.ofEpochMilli(t)).isBetween('A', 'Z');
+        }
+    }
+
+    @Test
     void ids_of_earlier_versions_stay_well_formed() {
         assertThat(Ids.isWellFormed("AbCdEfGhIjKlMnOpQrSt-_")).isTrue(); // 22 characters
+        assertThat(Ids.isWellFormed("-P7H4UCxQIqleY1V0Yse8v8XuRdTAO")).isTrue(); // 8 time characters
     }
 
     @Test
