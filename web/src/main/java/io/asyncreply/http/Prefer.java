@@ -9,6 +9,23 @@ final class Prefer {
     }
 
     /**
+     * {@code value} as a whole number of seconds, at most {@code cap}; -1 when it is not one (only
+     * the ASCII digits 0-9, at least one). Any number of digits is whole: beyond the cap it is the
+     * cap, however long.
+     */
+    static int cappedSeconds(String value, int cap) {
+        if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        int first = 0;
+        while (first < value.length() - 1 && value.charAt(first) == '0') {
+            first++;
+        }
+        String digits = value.substring(first);
+        return digits.length() > 9 ? cap : Math.min(Integer.parseInt(digits), cap);
+    }
+
+    /**
      * Seconds asked for with {@code wait=N}, capped at {@code cap}; 0 when absent or malformed
      * (RFC 7240: a preference that is not understood is ignored).
      */
@@ -25,10 +42,7 @@ final class Prefer {
                     if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
                         v = v.substring(1, v.length() - 1);
                     }
-                    if (!v.isEmpty() && v.length() <= 9 && v.chars().allMatch(Character::isDigit)) {
-                        return Math.min(Integer.parseInt(v), cap);
-                    }
-                    return 0;
+                    return Math.max(0, cappedSeconds(v, cap));
                 }
             }
         }

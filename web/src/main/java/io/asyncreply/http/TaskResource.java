@@ -161,18 +161,13 @@ public final class TaskResource {
         if (wait == null) {
             return 0;
         }
-        long n;
-        try {
-            n = Long.parseLong(wait);
-        } catch (NumberFormatException e) {
-            n = -1;
-        }
+        int n = Prefer.cappedSeconds(wait, app.config().waitCapSeconds());
         if (n < 0) {
             throw new jakarta.ws.rs.WebApplicationException(ProblemMappers.response(Problem.badRequest(
                     "invalid-parameter", "wait must be a whole number of seconds (at most "
                             + app.config().waitCapSeconds() + " are used).")));
         }
-        return (int) Math.min(n, app.config().waitCapSeconds());
+        return n;
     }
 
     private static Response taskOr404(Optional<Task> t, String id, String base) {

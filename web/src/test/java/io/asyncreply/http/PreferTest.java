@@ -28,7 +28,10 @@ class PreferTest {
         "wait= | 0",
         "wait=-1 | 0",
         "wait=1.5 | 0",
-        "wait=9999999999 | 0",
+        "wait=9999999999 | 60",
+        "wait=99999999999999999999 | 60",
+        "wait=007 | 7",
+        "wait=+5 | 0",
         "handling=lenient | 0",
         "waiting=5 | 0",
     })
