@@ -6,6 +6,8 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.lang.System.Logger.Level;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /** Every error Jersey produces becomes RFC 9457 problem+json; no stack trace leaves the server. */
 final class ProblemMappers {
@@ -31,7 +33,7 @@ final class ProblemMappers {
             Response.StatusType info = original.getStatusInfo();
             String detail = switch (status) {
                 case 404 -> "There is nothing at this path.";
-                case 405 -> "This method is not allowed here; allowed: " + original.getAllowedMethods() + ".";
+                case 405 -> "This method is not allowed here; allowed: " + String.join(", ", allowed(original)) + ".";
                 case 406 -> "None of the acceptable media types can be produced.";
                 case 415 -> "This media type is not supported here.";
                 default -> info.getReasonPhrase();
@@ -44,10 +46,23 @@ final class ProblemMappers {
             Response.ResponseBuilder b = Response.status(status).type(Problem.MEDIA_TYPE)
                     .entity(new Problem(status, slug, info.getReasonPhrase(), detail).toJson());
             if (e instanceof NotAllowedException) {
-                b.allow(original.getAllowedMethods());
+                b.allow(allowed(original));
             }
             return b.build();
         }
+    }
+
+    /**
+     * The methods of a 405's {@code Allow}, sorted: Jersey's list, plus {@code HEAD} wherever
+     * {@code GET} is allowed (Jersey answers HEAD for every GET, and lists it for OPTIONS, but not
+     * in a 405).
+     */
+    static SortedSet<String> allowed(Response original) {
+        SortedSet<String> methods = new TreeSet<>(original.getAllowedMethods());
+        if (methods.contains("GET")) {
+            methods.add("HEAD");
+        }
+        return methods;
     }
 
     /** The store is unreachable: 503 with Retry-After. */

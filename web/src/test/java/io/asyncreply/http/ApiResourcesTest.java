@@ -326,7 +326,10 @@ class ApiResourcesTest extends JerseyTest {
         assertProblem(r, 405);
         assertThat(r.getHeaderString("Allow")).contains("GET");
         assertProblem(target("tasks").request().delete(), 405);
-        assertProblem(target("tasks/AAAAAAAAAAAAAAAAAAAAAA").request().put(Entity.text("x")), 405);
+        Response put = target("tasks/AAAAAAAAAAAAAAAAAAAAAA").request().put(Entity.text("x"));
+        assertProblem(put, 405);
+        assertThat(put.getHeaderString("Allow").split(",\\s*")).as("Allow of a task: what OPTIONS lists too")
+                .containsExactlyInAnyOrder("DELETE", "GET", "HEAD", "OPTIONS");
     }
 
     // ------------------------------------------------------------------ helpers
