@@ -799,7 +799,17 @@ public abstract class ContractSuite {
         assertProblem(submit("sleep", new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'}, JSON), 400);
         assertProblem(submit("sleep", bytes("{\"ms\": 1, \"fail\": 7}"), JSON), 400);
         String id = acceptedId("echo", bytes("x"), "text/plain");
-        assertProblem(api.get("tasks/" + id + "?wait=99999999999999999999999"), 400);
+        assertProblem(api.get("tasks/" + id + "?wait=1e400"), 400);
+        assertProblem(api.get("tasks/" + id + "?wait=%2B5"), 400); // "+5": digits only
+    }
+
+    @Test
+    void aWaitOfAnyLengthIsCappedNotRefused() {
+        String id = acceptedId("echo", bytes("x"), "text/plain");
+        Reply r = api.get("tasks/" + id + "?wait=99999999999999999999999");
+
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.json().path("status").asText()).isEqualTo("SUCCEEDED");
     }
 
     // ================================================================== helpers
