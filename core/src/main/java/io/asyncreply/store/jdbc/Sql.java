@@ -24,10 +24,18 @@ import java.util.Set;
  * gives the SQLState and vendor code only.
  */
 final class Sql {
-    /** SQLState classes whose messages describe the connection or the server, never row data. */
-    private static final Set<String> SAFE_CLASSES = Set.of("08", "28", "40", "53", "57", "58", "HY");
-    /** H2-specific codes of the same kind: database closed, not found, in use, connection broken, ... */
-    private static final Set<String> SAFE_STATES = Set.of("90013", "90020", "90067", "90098", "90121", "90146");
+    /**
+     * SQLState classes whose messages describe the connection, the server or the schema, never row
+     * data: connection, authorization, rollback, resources, operator intervention, system error,
+     * invalid schema name (3F: "no schema has been selected to create in"), driver.
+     */
+    private static final Set<String> SAFE_CLASSES = Set.of("08", "28", "3F", "40", "53", "57", "58", "HY");
+    /**
+     * Single codes of the same kind: insufficient privilege (42501, "permission denied for schema
+     * ..."), and H2's database closed, not found, in use, connection broken, ...
+     */
+    private static final Set<String> SAFE_STATES = Set.of("42501", "90013", "90020", "90067", "90098", "90121",
+            "90146");
     static final String UNIQUE_VIOLATION = "23505";
 
     private Sql() {
