@@ -19,5 +19,6 @@ CATALINA_OPTS="$CATALINA_OPTS -Dasyncreply.store=h2 -Dasyncreply.h2.dir=$CATALIN
 # Workers (default: number of CPUs) and how long a stopping container lets running tasks finish.
 CATALINA_OPTS="$CATALINA_OPTS -Dasyncreply.workers=4 -Dasyncreply.shutdown.grace=10s"
 
-# Lets "catalina.sh stop 20 -force" wait for this instance and kill it if it hangs.
+# Lets "catalina.sh stop 30 -force" wait for this instance and kill it if it hangs (30 s: more
+# than asyncreply.shutdown.grace plus a few seconds).
 CATALINA_PID="$CATALINA_BASE/tomcat.pid"
