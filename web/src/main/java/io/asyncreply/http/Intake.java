@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Arrays;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -137,13 +139,32 @@ final class Intake implements ReadListener, AsyncListener {
         }
     }
 
+    /**
+     * Reading the body failed. Nothing was queued, and the client must not take the answer for a
+     * success: completing without one makes the container send an empty {@code 200}. A timeout
+     * (the container's idle timeout can end a stalled upload before our read timeout) is answered
+     * {@code 408} like ours; anything else (a broken chunked body, a reset) {@code 400}. When the
+     * client is gone, writing fails quietly and the exchange is completed.
+     */
     @Override
     public void onError(Throwable t) {
-        // The client went away or sent a broken body; there is no one to answer.
         LOG.log(Level.DEBUG, "reading a submission failed: {0}", t.toString());
-        if (answered.compareAndSet(false, true)) {
-            complete();
+        if (isTimeout(t)) {
+            answer(Responses.problem(408, "request-timeout", "Request Timeout",
+                    "The payload stopped arriving and the connection timed out; nothing was queued.", true));
+        } else {
+            answer(Responses.problem(400, "invalid-payload", "Bad Request",
+                    "The payload could not be read; nothing was queued.", true));
         }
+    }
+
+    private static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof TimeoutException || c instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ SUBMITTED / WAITING

@@ -40,6 +40,7 @@ public final class EmbeddedWar implements AutoCloseable {
     public static final String STORE_PROPERTY = "contract.store";
 
     private int maxThreads = 200;
+    private long idleTimeoutMillis = 30_000; // Jetty's default
     private Server server;
     private Path workDir;
     private URI baseUrl;
@@ -47,6 +48,12 @@ public final class EmbeddedWar implements AutoCloseable {
     /** The container's thread pool size (default 200); call before {@link #start}. */
     public EmbeddedWar maxThreads(int threads) {
         this.maxThreads = threads;
+        return this;
+    }
+
+    /** The connector's idle timeout (default 30 s, Jetty's); call before {@link #start}. */
+    public EmbeddedWar idleTimeout(java.time.Duration timeout) {
+        this.idleTimeoutMillis = timeout.toMillis();
         return this;
     }
 
@@ -105,6 +112,7 @@ public final class EmbeddedWar implements AutoCloseable {
         ServerConnector http = new ServerConnector(server, 1, 1);
         http.setHost("127.0.0.1");
         http.setPort(0);
+        http.setIdleTimeout(idleTimeoutMillis);
         server.addConnector(http);
 
         WebAppContext app = new WebAppContext();

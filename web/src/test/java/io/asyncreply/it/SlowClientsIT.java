@@ -178,6 +178,31 @@ class SlowClientsIT {
         }
     }
 
+    /**
+     * The container's idle timeout (Jetty 30 s by default, the same as asyncreply.read.timeout)
+     * can end a stalled upload before the read timeout does: the client must still get a 408, not
+     * the empty 200 it once got.
+     */
+    @Test
+    void uploadThatStallsPastTheContainersIdleTimeoutIsAnswered408AndQueuesNothing() throws Exception {
+        Map<String, String> settings = EmbeddedWar.testSettings();
+        settings.put("asyncreply.read.timeout", "60s");
+        try (EmbeddedWar impatient = new EmbeddedWar().idleTimeout(Duration.ofSeconds(1))) {
+            URI url = impatient.start(settings);
+            Api client = new Api(url);
+            try (RawHttp c = RawHttp.open(url)) {
+                c.head("POST", "tasks/echo", "Content-Type: text/plain", "Content-Length: 1000");
+                c.write(bytes("only the first bytes"));
+                RawHttp.Response r = c.response(Duration.ofSeconds(30));
+
+                assertThat(r.status()).as("%s", r).isEqualTo(408);
+                assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+            }
+            assertThat(client.get("tasks").json().path("items")).as("nothing queued").isEmpty();
+            assertThat(client.submit("echo", bytes("next"), "text/plain").status()).isEqualTo(202);
+        }
+    }
+
     @Test
     void clientThatDisconnectsMidUploadQueuesNothingAndTheServerCarriesOn() throws Exception {
         String newest = newestTaskId();
