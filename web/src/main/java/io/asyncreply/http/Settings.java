@@ -106,11 +106,35 @@ public final class Settings {
             return def;
         }
         Duration d = parseDuration(v);
-        if (d == null || d.isNegative()) {
-            throw invalid(name, v, "a duration such as 500ms, 30s, 5m, 24h, 7d or PT30S");
+        if (d == null || d.isNegative() || d.compareTo(MAX_DURATION) > 0) {
+            throw invalid(name, v, "a duration of at most 3650d, such as 500ms, 30s, 5m, 24h, 7d or PT30S");
         }
         return d;
     }
+
+    /** A {@link #duration} that must be more than zero. */
+    public Duration positiveDuration(String name, Duration def) {
+        Duration d = duration(name, def);
+        if (d.isZero()) {
+            throw invalid(name, raw(name), "a duration of more than zero, such as 30s");
+        }
+        return d;
+    }
+
+    /**
+     * A {@link #duration} in whole seconds, from {@code min} to {@code max}: for settings that are
+     * sent or counted in seconds, where {@code 500ms} would silently become 0.
+     */
+    public int seconds(String name, Duration def, int min, int max) {
+        Duration d = duration(name, def);
+        if (d.getNano() != 0 || d.getSeconds() < min || d.getSeconds() > max) {
+            throw invalid(name, raw(name), "whole seconds from " + min + "s to " + max + "s");
+        }
+        return (int) d.getSeconds();
+    }
+
+    /** Longer durations are refused: ten years is beyond any sensible setting, and safe from overflow. */
+    static final Duration MAX_DURATION = Duration.ofDays(3650);
 
     static Duration parseDuration(String v) {
         String s = v.trim().toLowerCase(Locale.ROOT);

@@ -45,14 +45,13 @@ record WebConfig(
                 s.integer("asyncreply.workers", Runtime.getRuntime().availableProcessors(), 1, 1024),
                 s.longValue("asyncreply.queue.capacity", 10_000, 1, Long.MAX_VALUE),
                 s.longValue("asyncreply.body.max-bytes", 1L << 20, 0, Integer.MAX_VALUE - 8),
-                positive(s, "asyncreply.read.timeout", Duration.ofSeconds(30)),
-                (int) Math.min(Integer.MAX_VALUE, s.duration("asyncreply.wait.max", Duration.ofSeconds(60)).toSeconds()),
-                (int) Math.max(1, Math.min(Integer.MAX_VALUE,
-                        s.duration("asyncreply.retry-after", Duration.ofSeconds(1)).toSeconds())),
-                positive(s, "asyncreply.retention", Duration.ofHours(24)),
+                s.positiveDuration("asyncreply.read.timeout", Duration.ofSeconds(30)),
+                s.seconds("asyncreply.wait.max", Duration.ofSeconds(60), 0, 86_400),
+                s.seconds("asyncreply.retry-after", Duration.ofSeconds(1), 1, 86_400),
+                s.positiveDuration("asyncreply.retention", Duration.ofHours(24)),
                 s.longValue("asyncreply.retention.max-tasks", 100_000, 0, Long.MAX_VALUE),
                 s.bool("asyncreply.builtins", true),
-                positive(s, "asyncreply.lease", Duration.ofSeconds(30)),
+                s.positiveDuration("asyncreply.lease", Duration.ofSeconds(30)),
                 s.duration("asyncreply.shutdown.grace", Duration.ofSeconds(10)),
                 s.integer("asyncreply.max-attempts", 5, 1, 1000),
                 s.string("asyncreply.node-id", null),
@@ -64,13 +63,5 @@ record WebConfig(
                 s.string("asyncreply.jdbc.password", null),
                 s.integer("asyncreply.jdbc.pool-size", 10, 1, 1000),
                 s.bool("asyncreply.listen-notify", true));
-    }
-
-    private static Duration positive(Settings s, String name, Duration def) {
-        Duration d = s.duration(name, def);
-        if (d.isZero()) {
-            throw new IllegalArgumentException("Setting " + name + " must be more than zero.");
-        }
-        return d;
     }
 }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WebConfigTest {
 
@@ -43,10 +46,40 @@ class WebConfigTest {
                 .hasMessageContaining("asyncreply.store").hasMessageContaining("mongo");
     }
 
+    @ParameterizedTest(name = "{0}=0s")
+    @ValueSource(strings = {"asyncreply.retention", "asyncreply.lease", "asyncreply.read.timeout"})
+    void aZeroDurationWhereOneIsNeededIsAnErrorNamingTheSettingAndItsVariable(String name) {
+        assertThatThrownBy(() -> WebConfig.from(TestApps.settings(Map.of(name, "0s"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(name).hasMessageContaining(Settings.envName(name)).hasMessageContaining("'0s'");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"asyncreply.wait.max, 500ms", "asyncreply.wait.max, 1500ms", "asyncreply.retry-after, 0s",
+        "asyncreply.retry-after, 500ms"})
+    void secondsSettingsRefuseWhatTheyWouldSilentlyRound(String name, String value) {
+        assertThatThrownBy(() -> WebConfig.from(TestApps.settings(Map.of(name, value))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(name).hasMessageContaining("whole seconds");
+    }
+
     @Test
-    void zeroRetentionIsAnErrorNamingTheSetting() {
-        assertThatThrownBy(() -> WebConfig.from(TestApps.settings(Map.of("asyncreply.retention", "0s"))))
-                .hasMessageContaining("asyncreply.retention");
+    void secondsSettingsTakeWholeSecondsInAnyUnit() {
+        WebConfig c = WebConfig.from(TestApps.settings(Map.of("asyncreply.wait.max", "0", "asyncreply.retry-after",
+                "PT1M")));
+
+        assertThat(c.waitCapSeconds()).isZero(); // long-polling off
+        assertThat(c.retryAfterSeconds()).isEqualTo(60);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"asyncreply.lease", "asyncreply.read.timeout", "asyncreply.retention",
+        "asyncreply.shutdown.grace"})
+    void aDurationBeyondTenYearsIsAnErrorNotAnOverflow(String name) {
+        assertThatThrownBy(() -> WebConfig.from(TestApps.settings(Map.of(name, "99999999999d"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(name).hasMessageContaining("at most 3650d");
+        assertThat(WebConfig.from(TestApps.settings(Map.of(name, "3650d")))).isNotNull();
     }
 
     @Test
