@@ -22,6 +22,9 @@ import java.util.function.Function;
  * must not silently fall back to a default.
  */
 public final class Settings {
+    /** Longer durations are refused: ten years is beyond any sensible setting, and safe from overflow. */
+    static final Duration MAX_DURATION = Duration.ofDays(3650);
+
     private final Function<String, String> contextParams;
     private final Map<String, String> env;
     private final Function<String, String> sysprops;
@@ -132,9 +135,6 @@ public final class Settings {
         }
         return (int) d.getSeconds();
     }
-
-    /** Longer durations are refused: ten years is beyond any sensible setting, and safe from overflow. */
-    static final Duration MAX_DURATION = Duration.ofDays(3650);
 
     static Duration parseDuration(String v) {
         String s = v.trim().toLowerCase(Locale.ROOT);
