@@ -159,7 +159,7 @@ final class Intake implements ReadListener, AsyncListener {
     }
 
     private static boolean isTimeout(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof TimeoutException || c instanceof SocketTimeoutException) {
                 return true;
             }
