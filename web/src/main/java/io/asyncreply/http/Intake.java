@@ -25,12 +25,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>States, each entered once, in order: READING (a {@link ReadListener} collects bytes while
  * the container says more are ready; no thread waits for a slow client), SUBMITTED (the body is
  * complete and the store is storing it), optionally WAITING ({@code Prefer: wait}), ANSWERED
- * (the response is written and the async context completed). {@link #answered} is the single
+ * (the response is written and the async context completed); a 413 instead goes from READING to
+ * DISCARDING, answered but not yet completed. {@link #answered} is the single
  * gate to ANSWERED, so a timeout, a client error and the normal path can race without writing
  * twice.
  *
  * <p>A body beyond the limit is answered 413 with {@code Connection: close} as soon as the limit
- * is crossed; the rest is never read.
+ * is crossed; then at most {@link Discard#LIMIT} more bytes are read and thrown away (DISCARDING,
+ * see {@link Discard}) before the connection is closed.
  */
 final class Intake implements ReadListener, AsyncListener {
     private static final System.Logger LOG = System.getLogger(Intake.class.getName());
@@ -49,6 +51,7 @@ final class Intake implements ReadListener, AsyncListener {
     private byte[] body;
     private int size;
     private volatile Pending.Answer holding;
+    private volatile Discard discard;
 
     Intake(App app, AsyncContext async, HttpServletRequest request, HttpServletResponse response, String type,
             String idempotencyKey, int preferWait) throws IOException {
@@ -75,13 +78,18 @@ final class Intake implements ReadListener, AsyncListener {
 
     @Override
     public void onDataAvailable() throws IOException {
+        Discard d = discard;
+        if (d != null) {
+            d.onDataAvailable();
+            return;
+        }
         while (!answered.get() && !in.isFinished() && in.isReady()) {
             if (size == body.length) {
                 if (size >= max) { // at the limit: one more byte is one too many
                     if (in.read() >= 0) {
                         tooLarge();
                     }
-                    return;
+                    return; // at the end of the body, onAllDataRead follows
                 }
                 body = Arrays.copyOf(body, (int) Math.min(max, Math.max(8192, (long) body.length * 2)));
             }
@@ -93,13 +101,32 @@ final class Intake implements ReadListener, AsyncListener {
         }
     }
 
-    private void tooLarge() {
-        answer(Responses.problem(413, "payload-too-large", "Content Too Large",
-                "The payload is larger than the limit of " + max + " bytes; nothing was queued.", true));
+    /** Answers 413 and goes on DISCARDING the rest, on this read callback. */
+    private void tooLarge() throws IOException {
+        Responses.Answer a = Responses.problem(413, "payload-too-large", "Content Too Large",
+                "The payload is larger than the limit of " + max + " bytes; nothing was queued.", true);
+        if (!write(a)) {
+            return;
+        }
+        body = null;
+        Discard d = new Discard(async, in, Discard.LIMIT);
+        discard = d;
+        try {
+            response.flushBuffer(); // Tomcat holds a complete response back until the exchange completes
+        } catch (IOException e) {
+            d.done(); // the client is gone
+            return;
+        }
+        d.onDataAvailable();
     }
 
     @Override
     public void onAllDataRead() {
+        Discard d = discard;
+        if (d != null) {
+            d.onAllDataRead();
+            return;
+        }
         if (answered.get()) {
             return;
         }
@@ -148,6 +175,11 @@ final class Intake implements ReadListener, AsyncListener {
      */
     @Override
     public void onError(Throwable t) {
+        Discard d = discard;
+        if (d != null) {
+            d.onError(t);
+            return;
+        }
         LOG.log(Level.DEBUG, "reading a submission failed: {0}", t.toString());
         if (isTimeout(t)) {
             answer(Responses.problem(408, "request-timeout", "Request Timeout",
@@ -204,15 +236,26 @@ final class Intake implements ReadListener, AsyncListener {
     // ------------------------------------------------------------------ ANSWERED
 
     private void answer(Responses.Answer a) {
+        if (write(a)) {
+            complete();
+        }
+    }
+
+    /**
+     * Writes {@code a} if nothing was answered yet: true when this call answered, even if the
+     * client was gone. When writing fails the exchange is completed here and false returned.
+     */
+    private boolean write(Responses.Answer a) {
         if (!answered.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         try {
             a.writeTo(response);
+            return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "could not write the answer to a submission: {0}", e.toString());
-        } finally {
             complete();
+            return false;
         }
     }
 
@@ -232,6 +275,11 @@ final class Intake implements ReadListener, AsyncListener {
 
     @Override
     public void onTimeout(AsyncEvent event) {
+        Discard d = discard;
+        if (d != null) {
+            d.done();
+            return;
+        }
         if (body != null) {
             answer(Responses.problem(408, "request-timeout", "Request Timeout",
                     "The payload did not arrive within " + app.config().readTimeout().toSeconds()

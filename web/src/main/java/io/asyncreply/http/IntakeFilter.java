@@ -21,7 +21,8 @@ import java.util.Optional;
  *
  * <p>What can be refused from the headers alone is refused before reading: unknown type (404),
  * a bad {@code Idempotency-Key} (400), a declared length beyond the limit (413, connection
- * closed), a non-JSON content type for a JSON handler (415).
+ * closed once a bounded rest of the body is discarded), a non-JSON content type for a JSON
+ * handler (415).
  */
 public final class IntakeFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
@@ -50,10 +51,9 @@ public final class IntakeFilter extends HttpFilter {
             return;
         }
         long max = app.config().maxBodyBytes();
-        if (req.getContentLengthLong() > max) {
-            Responses.problem(413, "payload-too-large", "Content Too Large", "The payload of "
-                    + req.getContentLengthLong() + " bytes is larger than the limit of " + max
-                    + " bytes; nothing was queued.", true).writeTo(res);
+        long declared = req.getContentLengthLong();
+        if (declared > max) {
+            tooLarge(req, res, declared, max, app);
             return;
         }
         String ct = contentTypeOf(req);
@@ -66,6 +66,34 @@ public final class IntakeFilter extends HttpFilter {
         AsyncContext async = req.startAsync(req, res);
         async.setTimeout(app.config().readTimeout().toMillis() + (wait > 0 ? (wait + 5) * 1000L : 0));
         new Intake(app, async, req, res, type, key, wait).start();
+    }
+
+    /**
+     * Answers 413 for a declared length beyond the limit, before reading any of the body. When
+     * the body is at most {@link Discard#LIMIT} over the limit it is then read and thrown away
+     * without a thread waiting (see {@link Discard} for why); otherwise the connection is closed
+     * at once.
+     */
+    private static void tooLarge(HttpServletRequest req, HttpServletResponse res, long declared, long max, App app)
+            throws IOException {
+        Responses.Answer answer = Responses.problem(413, "payload-too-large", "Content Too Large", "The payload of "
+                + declared + " bytes is larger than the limit of " + max + " bytes; nothing was queued.", true);
+        if (!Discard.worthReading(declared, max)) {
+            answer.writeTo(res);
+            return;
+        }
+        AsyncContext async = req.startAsync(req, res);
+        async.setTimeout(app.config().readTimeout().toMillis());
+        Discard discard = new Discard(async, req.getInputStream(), declared);
+        async.addListener(discard);
+        try {
+            answer.writeTo(res);
+            res.flushBuffer(); // Tomcat holds a complete response back until the exchange completes
+        } catch (IOException e) {
+            discard.done(); // the client is gone
+            return;
+        }
+        req.getInputStream().setReadListener(discard);
     }
 
     /** Writes a refusal made before the body was read; the container discards the unread body. */

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.asyncreply.it.Api.Reply;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -230,12 +232,45 @@ public abstract class ContractSuite {
         assertThat(newestTaskId()).isEqualTo(newest);
     }
 
+    /**
+     * java.net.http.HttpClient writes the whole body before it reads the answer. When a server
+     * closed the connection right after the 413, the client's write was reset and it failed with
+     * "header parser received no bytes" about one time in fifteen; so this asks many times, for a
+     * body one byte over the limit, one a mebibyte over, and a chunked one.
+     */
     @Test
-    void oversizedBodyWithContentLengthFromAnOrdinaryClientIs413AndQueuesNothing() {
+    void aClientThatWritesTheWholeOversizedBodyBeforeReadingAlwaysGets413AndNothingIsQueued() {
         String newest = newestTaskId();
-        Reply r = submit("echo", new byte[(int) maxBodyBytes() + 1], "application/octet-stream");
+        byte[] justOver = new byte[(int) maxBodyBytes() + 1];
+        byte[] farOver = new byte[(int) maxBodyBytes() + (1 << 20)];
+        for (int i = 0; i < 15; i++) {
+            assertProblem(submit("echo", justOver, "application/octet-stream"), 413);
+            assertProblem(submit("echo", farOver, "application/octet-stream"), 413);
+            assertProblem(api.send(api.request("tasks/echo").header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(justOver)))), 413);
+        }
+        assertThat(newestTaskId()).isEqualTo(newest);
+    }
 
-        assertProblem(r, 413);
+    /**
+     * A client that sends {@code Expect: 100-continue} (curl does above 1 MiB) and, like curl,
+     * sends the body only after a {@code 100 Continue}: the 413 reaches it whether the container
+     * sends the 100 first (Tomcat and Jetty do) or answers 413 at once.
+     */
+    @Test
+    void aClientThatExpects100ContinueGets413() throws IOException {
+        String newest = newestTaskId();
+        try (RawHttp c = RawHttp.open(api.base())) {
+            c.head("POST", "tasks/echo", "Content-Type: application/octet-stream", "Expect: 100-continue",
+                    "Content-Length: " + (maxBodyBytes() + 1));
+            RawHttp.Response r = c.response(Duration.ofSeconds(10));
+            if (r.status() == 100) {
+                c.write(new byte[(int) maxBodyBytes() + 1]);
+                r = c.response(Duration.ofSeconds(10));
+            }
+
+            assertRawProblem(r, 413);
+        }
         assertThat(newestTaskId()).isEqualTo(newest);
     }
 
