@@ -109,12 +109,12 @@ final class Intake implements ReadListener, AsyncListener {
             return;
         }
         body = null;
-        Discard d = new Discard(async, in, Discard.LIMIT);
+        Discard d = Discard.afterAnswer(async, in, Discard.LIMIT);
         discard = d;
         try {
             response.flushBuffer(); // Tomcat holds a complete response back until the exchange completes
         } catch (IOException e) {
-            d.done(); // the client is gone
+            d.done(false); // the client is gone
             return;
         }
         d.onDataAvailable();
@@ -277,7 +277,7 @@ final class Intake implements ReadListener, AsyncListener {
     public void onTimeout(AsyncEvent event) {
         Discard d = discard;
         if (d != null) {
-            d.done();
+            d.done(false);
             return;
         }
         if (body != null) {

@@ -21,8 +21,8 @@ import java.util.Optional;
  *
  * <p>What can be refused from the headers alone is refused before reading: unknown type (404),
  * a bad {@code Idempotency-Key} (400), a declared length beyond the limit (413, connection
- * closed once a bounded rest of the body is discarded), a non-JSON content type for a JSON
- * handler (415).
+ * closed), a non-JSON content type for a JSON handler (415). The body of such a request is then
+ * read and thrown away within a bound (see {@link Discard}).
  */
 public final class IntakeFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
@@ -40,13 +40,13 @@ public final class IntakeFilter extends HttpFilter {
         TaskService service = app.service();
         Optional<TaskHandler> handler = service.handler(type);
         if (handler.isEmpty()) {
-            refuse(res, new Submission.Rejected(Rejection.UNKNOWN_TYPE, "There is no task type '" + type + "'."),
-                    app);
+            refuse(req, res, new Submission.Rejected(Rejection.UNKNOWN_TYPE, "There is no task type '" + type
+                    + "'."), app);
             return;
         }
         String key = req.getHeader("Idempotency-Key");
         if (key != null && (key.isEmpty() || key.length() > TaskService.MAX_IDEMPOTENCY_KEY_LENGTH)) {
-            refuse(res, new Submission.Rejected(Rejection.INVALID_IDEMPOTENCY_KEY, "An Idempotency-Key must have 1 to "
+            refuse(req, res, new Submission.Rejected(Rejection.INVALID_IDEMPOTENCY_KEY, "An Idempotency-Key must have 1 to "
                     + TaskService.MAX_IDEMPOTENCY_KEY_LENGTH + " characters; nothing was queued."), app);
             return;
         }
@@ -58,7 +58,7 @@ public final class IntakeFilter extends HttpFilter {
         }
         String ct = contentTypeOf(req);
         if (!handler.get().input().accepts(ct)) {
-            refuse(res, new Submission.Rejected(Rejection.UNSUPPORTED_CONTENT_TYPE, "Task type '" + type
+            refuse(req, res, new Submission.Rejected(Rejection.UNSUPPORTED_CONTENT_TYPE, "Task type '" + type
                     + "' takes JSON (application/json), not " + ct + "; nothing was queued."), app);
             return;
         }
@@ -68,37 +68,49 @@ public final class IntakeFilter extends HttpFilter {
         new Intake(app, async, req, res, type, key, wait).start();
     }
 
-    /**
-     * Answers 413 for a declared length beyond the limit, before reading any of the body. When
-     * the body is at most {@link Discard#LIMIT} over the limit it is then read and thrown away
-     * without a thread waiting (see {@link Discard} for why); otherwise the connection is closed
-     * at once.
-     */
-    private static void tooLarge(HttpServletRequest req, HttpServletResponse res, long declared, long max, App app)
+    /** A refusal decided from the headers: answered once the body, if any, is read and thrown away. */
+    private static void refuse(HttpServletRequest req, HttpServletResponse res, Submission.Rejected r, App app)
             throws IOException {
-        Responses.Answer answer = Responses.problem(413, "payload-too-large", "Content Too Large", "The payload of "
-                + declared + " bytes is larger than the limit of " + max + " bytes; nothing was queued.", true);
-        if (!Discard.worthReading(declared, max)) {
+        Responses.Answer answer = Responses.rejected(r, app.config().retryAfterSeconds());
+        long budget = Discard.budget(req.getContentLengthLong(), app.config().maxBodyBytes());
+        if (budget == 0) {
             answer.writeTo(res);
             return;
         }
         AsyncContext async = req.startAsync(req, res);
         async.setTimeout(app.config().readTimeout().toMillis());
-        Discard discard = new Discard(async, req.getInputStream(), declared);
+        Discard discard = Discard.beforeAnswer(async, req.getInputStream(), budget, res, answer);
+        async.addListener(discard);
+        req.getInputStream().setReadListener(discard);
+    }
+
+    /**
+     * A declared length beyond the limit: answered 413 at once, before any of the body is read,
+     * then the body is read and thrown away within {@link Discard#budget} (see {@link Discard} for
+     * why). A body too large for that is not read: the container closes the connection after the
+     * answer.
+     */
+    private static void tooLarge(HttpServletRequest req, HttpServletResponse res, long declared, long max, App app)
+            throws IOException {
+        Responses.Answer answer = Responses.problem(413, "payload-too-large", "Content Too Large", "The payload of "
+                + declared + " bytes is larger than the limit of " + max + " bytes; nothing was queued.", true);
+        long budget = Discard.budget(declared, max);
+        if (budget == 0) {
+            answer.writeTo(res);
+            return;
+        }
+        AsyncContext async = req.startAsync(req, res);
+        async.setTimeout(app.config().readTimeout().toMillis());
+        Discard discard = Discard.afterAnswer(async, req.getInputStream(), budget);
         async.addListener(discard);
         try {
             answer.writeTo(res);
             res.flushBuffer(); // Tomcat holds a complete response back until the exchange completes
         } catch (IOException e) {
-            discard.done(); // the client is gone
+            discard.done(false); // the client is gone
             return;
         }
         req.getInputStream().setReadListener(discard);
-    }
-
-    /** Writes a refusal made before the body was read; the container discards the unread body. */
-    private static void refuse(HttpServletResponse res, Submission.Rejected r, App app) throws IOException {
-        Responses.rejected(r, app.config().retryAfterSeconds()).writeTo(res);
     }
 
     /**

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +77,7 @@ class DiscardTest {
     @Test
     void completesWhenTheWholeRestHasBeenReadAcrossCallbacks() throws IOException {
         Body body = new Body(300_000, 100_000);
-        Discard d = new Discard(async, body, 300_000);
+        Discard d = Discard.afterAnswer(async, body, 300_000);
 
         d.onDataAvailable();
         assertThat(completions).as("more is coming").hasValue(0);
@@ -86,7 +91,7 @@ class DiscardTest {
     @Test
     void completesAsSoonAsTheBudgetIsSpentEvenThoughMoreIsComing() throws IOException {
         Body body = new Body(100L << 20, 100L << 20);
-        Discard d = new Discard(async, body, Discard.LIMIT);
+        Discard d = Discard.afterAnswer(async, body, Discard.LIMIT);
 
         d.onDataAvailable();
 
@@ -99,7 +104,7 @@ class DiscardTest {
     @Test
     void aTimeoutRacingTheEndOfTheBodyCompletesTheExchangeOnce() throws IOException {
         Body body = new Body(10, 10);
-        Discard d = new Discard(async, body, 10);
+        Discard d = Discard.afterAnswer(async, body, 10);
 
         d.onTimeout(null);
         d.onDataAvailable();
@@ -109,11 +114,71 @@ class DiscardTest {
         assertThat(completions).hasValue(1);
     }
 
+    /** A response that records its headers, and an answer that records when it was written. */
+    private final Map<String, String> headers = new ConcurrentHashMap<>();
+    private final HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {HttpServletResponse.class}, (proxy, method, args) -> {
+                if (!method.getName().equals("setHeader")) {
+                    throw new UnsupportedOperationException(method.getName());
+                }
+                headers.put((String) args[0], (String) args[1]);
+                return null;
+            });
+    private final List<String> events = new CopyOnWriteArrayList<>();
+
+    private Responses.Answer answer(Body body) {
+        return r -> events.add("answered after " + body.read + " bytes, completions " + completions.get());
+    }
+
     @Test
-    void aDeclaredBodyIsWorthReadingOnlyUpToTheLimitPastTheMaximum() {
+    void anAnswerThatComesLastIsWrittenOnceTheWholeBodyIsReadAndKeepsTheConnection() throws IOException {
+        Body body = new Body(300_000, 100_000);
+        Discard d = Discard.beforeAnswer(async, body, 300_000, response, answer(body));
+
+        d.onDataAvailable();
+        assertThat(events).isEmpty();
+        body.arrive(200_000);
+        d.onDataAvailable();
+        d.onAllDataRead();
+
+        assertThat(events).containsExactly("answered after 300000 bytes, completions 0");
+        assertThat(completions).hasValue(1);
+        assertThat(headers).isEmpty();
+    }
+
+    @Test
+    void anAnswerThatComesLastClosesTheConnectionWhenTheBodyOutrunsTheBudget() throws IOException {
+        Body body = new Body(100L << 20, 100L << 20);
+        Discard d = Discard.beforeAnswer(async, body, Discard.LIMIT, response, answer(body));
+
+        d.onDataAvailable();
+
+        assertThat(events).hasSize(1);
+        assertThat(headers).containsEntry("Connection", "close");
+        assertThat(completions).hasValue(1);
+    }
+
+    @Test
+    void anAnswerThatComesLastIsStillWrittenWhenTheUploadTimesOut() {
+        Body body = new Body(1000, 10);
+        Discard d = Discard.beforeAnswer(async, body, 1000, response, answer(body));
+
+        d.onTimeout(null);
+        d.onError(new IOException("late"));
+
+        assertThat(events).containsExactly("answered after 0 bytes, completions 0");
+        assertThat(headers).containsEntry("Connection", "close");
+        assertThat(completions).hasValue(1);
+    }
+
+    @Test
+    void aBodyRefusedFromItsHeadersIsReadToTheEndOnlyUpToTheLimitPastTheMaximum() {
         long max = 1 << 20;
-        assertThat(Discard.worthReading(max + 1, max)).isTrue();
-        assertThat(Discard.worthReading(max + Discard.LIMIT, max)).isTrue();
-        assertThat(Discard.worthReading(max + Discard.LIMIT + 1, max)).isFalse();
+        assertThat(Discard.budget(0, max)).as("no body").isZero();
+        assertThat(Discard.budget(10, max)).isEqualTo(10);
+        assertThat(Discard.budget(max + 1, max)).isEqualTo(max + 1);
+        assertThat(Discard.budget(max + Discard.LIMIT, max)).isEqualTo(max + Discard.LIMIT);
+        assertThat(Discard.budget(max + Discard.LIMIT + 1, max)).as("too long to help").isZero();
+        assertThat(Discard.budget(-1, max)).as("chunked").isEqualTo(max + Discard.LIMIT);
     }
 }

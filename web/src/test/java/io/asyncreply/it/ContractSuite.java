@@ -234,20 +234,25 @@ public abstract class ContractSuite {
 
     /**
      * java.net.http.HttpClient writes the whole body before it reads the answer. When a server
-     * closed the connection right after the 413, the client's write was reset and it failed with
-     * "header parser received no bytes" about one time in fifteen; so this asks many times, for a
-     * body one byte over the limit, one a mebibyte over, and a chunked one.
+     * closed the connection right after a refusal with the body unread, the client's write was
+     * reset and it failed with "header parser received no bytes" about one time in fifteen; so
+     * this asks many times: bodies one byte and a mebibyte over the limit, a chunked one, and
+     * bodies refused from the headers for other reasons.
      */
     @Test
-    void aClientThatWritesTheWholeOversizedBodyBeforeReadingAlwaysGets413AndNothingIsQueued() {
+    void aClientThatWritesTheWholeBodyBeforeReadingAlwaysGetsTheRefusalAndNothingIsQueued() {
         String newest = newestTaskId();
         byte[] justOver = new byte[(int) maxBodyBytes() + 1];
         byte[] farOver = new byte[(int) maxBodyBytes() + (1 << 20)];
+        byte[] atLimit = new byte[(int) maxBodyBytes()];
         for (int i = 0; i < 15; i++) {
             assertProblem(submit("echo", justOver, "application/octet-stream"), 413);
             assertProblem(submit("echo", farOver, "application/octet-stream"), 413);
             assertProblem(api.send(api.request("tasks/echo").header("Content-Type", "application/octet-stream")
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(justOver)))), 413);
+            assertProblem(submit("no-such-type", atLimit, "application/octet-stream"), 404);
+            assertProblem(submit("sleep", atLimit, "text/plain"), 415);
+            assertProblem(submit("echo", atLimit, "text/plain", "Idempotency-Key", ""), 400);
         }
         assertThat(newestTaskId()).isEqualTo(newest);
     }
