@@ -1,7 +1,6 @@
 package io.asyncreply.it.container;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
@@ -73,6 +72,6 @@ final class FreshSchema implements AutoCloseable {
         }
         p.setProperty("connectTimeout", "5");
         p.setProperty("socketTimeout", "30");
-        return DriverManager.getConnection(server.url(), p);
+        return new org.postgresql.Driver().connect(server.url(), p); // see PostgresSchema.connect
     }
 }

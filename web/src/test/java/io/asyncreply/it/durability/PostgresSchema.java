@@ -79,7 +79,11 @@ final class PostgresSchema implements AutoCloseable {
         p.setProperty("user", USER);
         p.setProperty("connectTimeout", "5");
         p.setProperty("socketTimeout", "30");
-        return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + PORT + "/" + DATABASE, p);
+        DriverManager.getDrivers(); // initialises DriverManager before a deployment, as DatabaseOutageIT wants
+        // Not DriverManager.getConnection: if an embedded WAR in this JVM was the first to touch
+        // DriverManager, it registered the WAR's own copy of the driver, which DriverManager then
+        // refuses to hand to this class loader ("No suitable driver").
+        return new org.postgresql.Driver().connect("jdbc:postgresql://" + HOST + ":" + PORT + "/" + DATABASE, p);
     }
 
     @Override

@@ -1,10 +1,10 @@
 package io.asyncreply.it.multinode;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -31,7 +31,7 @@ final class MultiNodeDb implements AutoCloseable {
     static MultiNodeDb create(String... ddl) {
         String schema = "asyncreply_mn_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
                 .toLowerCase(Locale.ROOT);
-        try (Connection c = DriverManager.getConnection(baseUrl()); Statement s = c.createStatement()) {
+        try (Connection c = connect(baseUrl()); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
             s.execute("SET search_path TO " + schema);
             for (String sql : ddl) {
@@ -59,7 +59,12 @@ final class MultiNodeDb implements AutoCloseable {
     }
 
     Connection connect() throws SQLException {
-        return DriverManager.getConnection(url());
+        return connect(url());
+    }
+
+    /** Through the driver, not DriverManager: see PostgresSchema.connect. */
+    private static Connection connect(String url) throws SQLException {
+        return new org.postgresql.Driver().connect(url, new Properties());
     }
 
     String schema() {
@@ -68,7 +73,7 @@ final class MultiNodeDb implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        try (Connection c = DriverManager.getConnection(baseUrl()); Statement s = c.createStatement()) {
+        try (Connection c = connect(baseUrl()); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
     }
