@@ -26,13 +26,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the container says more are ready; no thread waits for a slow client), SUBMITTED (the body is
  * complete and the store is storing it), optionally WAITING ({@code Prefer: wait}), ANSWERED
  * (the response is written and the async context completed); a 413 instead goes from READING to
- * DISCARDING, answered but not yet completed. {@link #answered} is the single
+ * DISCARDING, then ANSWERED by the {@link Discard}. {@link #answered} is the single
  * gate to ANSWERED, so a timeout, a client error and the normal path can race without writing
  * twice.
  *
- * <p>A body beyond the limit is answered 413 with {@code Connection: close} as soon as the limit
- * is crossed; then at most {@link Discard#LIMIT} more bytes are read and thrown away (DISCARDING,
- * see {@link Discard}) before the connection is closed.
+ * <p>A body beyond the limit is refused with 413 and {@code Connection: close}: once the limit is
+ * crossed at most {@link Discard#LIMIT} more bytes are read and thrown away (DISCARDING, see
+ * {@link Discard}), then the 413 is written and the connection closed.
  */
 final class Intake implements ReadListener, AsyncListener {
     private static final System.Logger LOG = System.getLogger(Intake.class.getName());
@@ -101,22 +101,19 @@ final class Intake implements ReadListener, AsyncListener {
         }
     }
 
-    /** Answers 413 and goes on DISCARDING the rest, on this read callback. */
+    /**
+     * Refuses with 413 once at most {@link Discard#LIMIT} more bytes have been read and thrown
+     * away (DISCARDING, see {@link Discard}), starting on this read callback.
+     */
     private void tooLarge() throws IOException {
-        Responses.Answer a = Responses.problem(413, "payload-too-large", "Content Too Large",
-                "The payload is larger than the limit of " + max + " bytes; nothing was queued.", true);
-        if (!write(a)) {
-            return;
+        Discard d = new Discard(async, in, Discard.LIMIT, response, Responses.problem(413, "payload-too-large",
+                "Content Too Large", "The payload is larger than the limit of " + max
+                        + " bytes; nothing was queued.", true));
+        discard = d; // first: from here a timeout or an error goes to the discard, which answers
+        if (!answered.compareAndSet(false, true)) {
+            return; // a timeout or an error answered just now
         }
         body = null;
-        Discard d = Discard.afterAnswer(async, in, Discard.LIMIT);
-        discard = d;
-        try {
-            response.flushBuffer(); // Tomcat holds a complete response back until the exchange completes
-        } catch (IOException e) {
-            d.done(false); // the client is gone
-            return;
-        }
         d.onDataAvailable();
     }
 
@@ -236,26 +233,15 @@ final class Intake implements ReadListener, AsyncListener {
     // ------------------------------------------------------------------ ANSWERED
 
     private void answer(Responses.Answer a) {
-        if (write(a)) {
-            complete();
-        }
-    }
-
-    /**
-     * Writes {@code a} if nothing was answered yet: true when this call answered, even if the
-     * client was gone. When writing fails the exchange is completed here and false returned.
-     */
-    private boolean write(Responses.Answer a) {
         if (!answered.compareAndSet(false, true)) {
-            return false;
+            return;
         }
         try {
             a.writeTo(response);
-            return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "could not write the answer to a submission: {0}", e.toString());
+        } finally {
             complete();
-            return false;
         }
     }
 

@@ -21,8 +21,8 @@ import java.util.Optional;
  *
  * <p>What can be refused from the headers alone is refused before reading: unknown type (404),
  * a bad {@code Idempotency-Key} (400), a declared length beyond the limit (413, connection
- * closed), a non-JSON content type for a JSON handler (415). The body of such a request is then
- * read and thrown away within a bound (see {@link Discard}).
+ * closed), a non-JSON content type for a JSON handler (415). The body of such a request is read
+ * and thrown away, within a bound, before the refusal is written (see {@link Discard}).
  */
 public final class IntakeFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
@@ -53,7 +53,9 @@ public final class IntakeFilter extends HttpFilter {
         long max = app.config().maxBodyBytes();
         long declared = req.getContentLengthLong();
         if (declared > max) {
-            tooLarge(req, res, declared, max, app);
+            refuse(req, res, Responses.problem(413, "payload-too-large", "Content Too Large", "The payload of "
+                    + declared + " bytes is larger than the limit of " + max + " bytes; nothing was queued.", true),
+                    app);
             return;
         }
         String ct = contentTypeOf(req);
@@ -68,10 +70,19 @@ public final class IntakeFilter extends HttpFilter {
         new Intake(app, async, req, res, type, key, wait).start();
     }
 
-    /** A refusal decided from the headers: answered once the body, if any, is read and thrown away. */
     private static void refuse(HttpServletRequest req, HttpServletResponse res, Submission.Rejected r, App app)
             throws IOException {
-        Responses.Answer answer = Responses.rejected(r, app.config().retryAfterSeconds());
+        refuse(req, res, Responses.rejected(r, app.config().retryAfterSeconds()), app);
+    }
+
+    /**
+     * A refusal decided from the headers: written once the body, if any, has been read and thrown
+     * away without a thread waiting (see {@link Discard} for why). A body too long for
+     * {@link Discard#budget} is not read: the refusal is written at once and the container closes
+     * the connection.
+     */
+    private static void refuse(HttpServletRequest req, HttpServletResponse res, Responses.Answer answer, App app)
+            throws IOException {
         long budget = Discard.budget(req.getContentLengthLong(), app.config().maxBodyBytes());
         if (budget == 0) {
             answer.writeTo(res);
@@ -79,37 +90,8 @@ public final class IntakeFilter extends HttpFilter {
         }
         AsyncContext async = req.startAsync(req, res);
         async.setTimeout(app.config().readTimeout().toMillis());
-        Discard discard = Discard.beforeAnswer(async, req.getInputStream(), budget, res, answer);
+        Discard discard = new Discard(async, req.getInputStream(), budget, res, answer);
         async.addListener(discard);
-        req.getInputStream().setReadListener(discard);
-    }
-
-    /**
-     * A declared length beyond the limit: answered 413 at once, before any of the body is read,
-     * then the body is read and thrown away within {@link Discard#budget} (see {@link Discard} for
-     * why). A body too large for that is not read: the container closes the connection after the
-     * answer.
-     */
-    private static void tooLarge(HttpServletRequest req, HttpServletResponse res, long declared, long max, App app)
-            throws IOException {
-        Responses.Answer answer = Responses.problem(413, "payload-too-large", "Content Too Large", "The payload of "
-                + declared + " bytes is larger than the limit of " + max + " bytes; nothing was queued.", true);
-        long budget = Discard.budget(declared, max);
-        if (budget == 0) {
-            answer.writeTo(res);
-            return;
-        }
-        AsyncContext async = req.startAsync(req, res);
-        async.setTimeout(app.config().readTimeout().toMillis());
-        Discard discard = Discard.afterAnswer(async, req.getInputStream(), budget);
-        async.addListener(discard);
-        try {
-            answer.writeTo(res);
-            res.flushBuffer(); // Tomcat holds a complete response back until the exchange completes
-        } catch (IOException e) {
-            discard.done(false); // the client is gone
-            return;
-        }
         req.getInputStream().setReadListener(discard);
     }
 

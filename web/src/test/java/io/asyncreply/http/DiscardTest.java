@@ -74,46 +74,6 @@ class DiscardTest {
         }
     }
 
-    @Test
-    void completesWhenTheWholeRestHasBeenReadAcrossCallbacks() throws IOException {
-        Body body = new Body(300_000, 100_000);
-        Discard d = Discard.afterAnswer(async, body, 300_000);
-
-        d.onDataAvailable();
-        assertThat(completions).as("more is coming").hasValue(0);
-        body.arrive(200_000);
-        d.onDataAvailable();
-
-        assertThat(body.read).isEqualTo(300_000);
-        assertThat(completions).hasValue(1);
-    }
-
-    @Test
-    void completesAsSoonAsTheBudgetIsSpentEvenThoughMoreIsComing() throws IOException {
-        Body body = new Body(100L << 20, 100L << 20);
-        Discard d = Discard.afterAnswer(async, body, Discard.LIMIT);
-
-        d.onDataAvailable();
-
-        assertThat(completions).hasValue(1);
-        assertThat(body.read).as("read past the budget").isLessThanOrEqualTo(Discard.LIMIT + 16 * 1024);
-        d.onDataAvailable(); // a late callback reads nothing more
-        assertThat(body.read).isLessThanOrEqualTo(Discard.LIMIT + 16 * 1024);
-    }
-
-    @Test
-    void aTimeoutRacingTheEndOfTheBodyCompletesTheExchangeOnce() throws IOException {
-        Body body = new Body(10, 10);
-        Discard d = Discard.afterAnswer(async, body, 10);
-
-        d.onTimeout(null);
-        d.onDataAvailable();
-        d.onAllDataRead();
-        d.onError(new IOException("reset"));
-
-        assertThat(completions).hasValue(1);
-    }
-
     /** A response that records its headers, and an answer that records when it was written. */
     private final Map<String, String> headers = new ConcurrentHashMap<>();
     private final HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(
@@ -131,9 +91,9 @@ class DiscardTest {
     }
 
     @Test
-    void anAnswerThatComesLastIsWrittenOnceTheWholeBodyIsReadAndKeepsTheConnection() throws IOException {
+    void theAnswerIsWrittenOnceTheWholeBodyIsReadAcrossCallbacksAndKeepsTheConnection() throws IOException {
         Body body = new Body(300_000, 100_000);
-        Discard d = Discard.beforeAnswer(async, body, 300_000, response, answer(body));
+        Discard d = new Discard(async, body, 300_000, response, answer(body));
 
         d.onDataAvailable();
         assertThat(events).isEmpty();
@@ -147,24 +107,29 @@ class DiscardTest {
     }
 
     @Test
-    void anAnswerThatComesLastClosesTheConnectionWhenTheBodyOutrunsTheBudget() throws IOException {
+    void theAnswerClosesTheConnectionAsSoonAsTheBodyOutrunsTheBudget() throws IOException {
         Body body = new Body(100L << 20, 100L << 20);
-        Discard d = Discard.beforeAnswer(async, body, Discard.LIMIT, response, answer(body));
+        Discard d = new Discard(async, body, Discard.LIMIT, response, answer(body));
 
         d.onDataAvailable();
 
+        assertThat(body.read).as("read past the budget").isLessThanOrEqualTo(Discard.LIMIT + 16 * 1024);
         assertThat(events).hasSize(1);
         assertThat(headers).containsEntry("Connection", "close");
         assertThat(completions).hasValue(1);
+        d.onDataAvailable(); // a late callback reads nothing more
+        assertThat(body.read).isLessThanOrEqualTo(Discard.LIMIT + 16 * 1024);
     }
 
     @Test
-    void anAnswerThatComesLastIsStillWrittenWhenTheUploadTimesOut() {
+    void aStalledUploadIsStillAnsweredOnceWhenItTimesOutAndRacesTheRest() throws IOException {
         Body body = new Body(1000, 10);
-        Discard d = Discard.beforeAnswer(async, body, 1000, response, answer(body));
+        Discard d = new Discard(async, body, 1000, response, answer(body));
 
         d.onTimeout(null);
         d.onError(new IOException("late"));
+        d.onDataAvailable();
+        d.onAllDataRead();
 
         assertThat(events).containsExactly("answered after 0 bytes, completions 0");
         assertThat(headers).containsEntry("Connection", "close");

@@ -215,12 +215,17 @@ public abstract class ContractSuite {
         assertThat(api.get("tasks/" + id + "/result").body()).isEqualTo(payload);
     }
 
+    /**
+     * A declared length far over the limit is refused from the headers alone. (Just over the
+     * limit, the server may read the body before it answers, so that clients that send it all
+     * first get the answer: see the next test.)
+     */
     @Test
-    void declaredContentLengthOverTheLimitIs413BeforeAnyOfTheBodyIsSent() throws IOException {
+    void declaredContentLengthFarOverTheLimitIs413BeforeAnyOfTheBodyIsSent() throws IOException {
         String newest = newestTaskId();
         try (RawHttp c = RawHttp.open(api.base())) {
             c.head("POST", "tasks/echo", "Content-Type: application/octet-stream",
-                    "Content-Length: " + (maxBodyBytes() + 1));
+                    "Content-Length: " + 16 * maxBodyBytes());
             // no body at all: the answer can only come from the headers
             RawHttp.Response r = c.response(Duration.ofSeconds(10));
 
