@@ -46,8 +46,9 @@ public final class IntakeFilter extends HttpFilter {
         }
         String key = req.getHeader("Idempotency-Key");
         if (key != null && (key.isEmpty() || key.length() > TaskService.MAX_IDEMPOTENCY_KEY_LENGTH)) {
-            refuse(req, res, new Submission.Rejected(Rejection.INVALID_IDEMPOTENCY_KEY, "An Idempotency-Key must have 1 to "
-                    + TaskService.MAX_IDEMPOTENCY_KEY_LENGTH + " characters; nothing was queued."), app);
+            refuse(req, res, new Submission.Rejected(Rejection.INVALID_IDEMPOTENCY_KEY,
+                    "An Idempotency-Key must have 1 to " + TaskService.MAX_IDEMPOTENCY_KEY_LENGTH
+                            + " characters; nothing was queued."), app);
             return;
         }
         long max = app.config().maxBodyBytes();
