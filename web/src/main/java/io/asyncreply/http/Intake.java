@@ -106,9 +106,7 @@ final class Intake implements ReadListener, AsyncListener {
      * away (DISCARDING, see {@link Discard}), starting on this read callback.
      */
     private void tooLarge() throws IOException {
-        Discard d = new Discard(async, in, Discard.LIMIT, response, Responses.problem(413, "payload-too-large",
-                "Content Too Large", "The payload is larger than the limit of " + max
-                        + " bytes; nothing was queued.", true));
+        Discard d = new Discard(async, in, Discard.LIMIT, response, Responses.tooLarge(-1, max));
         discard = d; // first: from here a timeout or an error goes to the discard, which answers
         if (!answered.compareAndSet(false, true)) {
             return; // a timeout or an error answered just now

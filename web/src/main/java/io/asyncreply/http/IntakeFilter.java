@@ -54,9 +54,7 @@ public final class IntakeFilter extends HttpFilter {
         long max = app.config().maxBodyBytes();
         long declared = req.getContentLengthLong();
         if (declared > max) {
-            refuse(req, res, Responses.problem(413, "payload-too-large", "Content Too Large", "The payload of "
-                    + declared + " bytes is larger than the limit of " + max + " bytes; nothing was queued.", true),
-                    app);
+            refuse(req, res, Responses.tooLarge(declared, max), app);
             return;
         }
         String ct = contentTypeOf(req);

@@ -34,6 +34,16 @@ final class Responses {
         };
     }
 
+    /**
+     * The 413 for a payload over {@code max} bytes, with {@code Connection: close}; {@code declared}
+     * is its declared length, or -1 when it was counted while reading.
+     */
+    static Answer tooLarge(long declared, long max) {
+        return problem(413, "payload-too-large", "Content Too Large", "The payload"
+                + (declared >= 0 ? " of " + declared + " bytes" : "") + " is larger than the limit of " + max
+                + " bytes; nothing was queued.", true);
+    }
+
     /** The answer to a rejected submission. */
     static Answer rejected(Submission.Rejected s, int retryAfterSeconds) {
         Problem p = switch (s.reason()) {
