@@ -1,5 +1,6 @@
 package io.asyncreply.store;
 
+import io.asyncreply.task.Outcome;
 import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskError;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A health snapshot of a {@link TaskService}.
+ * A health snapshot of a {@link io.asyncreply.engine.TaskService}.
  *
  * @param storeUp whether the store answered
  * @param accepting whether submissions are accepted (false once shutdown began)

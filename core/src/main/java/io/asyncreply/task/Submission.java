@@ -2,7 +2,7 @@ package io.asyncreply.task;
 
 import java.util.Objects;
 
-/** The outcome of {@link TaskService#submit}: either accepted or rejected, never both. */
+/** The outcome of {@link io.asyncreply.engine.TaskService#submit}: either accepted or rejected, never both. */
 public sealed interface Submission {
 
     /**

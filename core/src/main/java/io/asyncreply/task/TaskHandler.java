@@ -1,9 +1,10 @@
 package io.asyncreply.task;
 
+
 /**
  * The work behind one task type. Implementations are found with {@link java.util.ServiceLoader}
  * (list them in {@code META-INF/services/io.asyncreply.task.TaskHandler}) or registered with
- * {@link TaskService.Builder#handler(TaskHandler)}.
+ * {@link io.asyncreply.engine.TaskService.Builder#handler(TaskHandler)}.
  *
  * <p>A handler is shared by all worker threads, so it must be thread-safe. It runs on a worker
  * thread of a fixed pool: blocking is allowed but holds that worker for the whole time.

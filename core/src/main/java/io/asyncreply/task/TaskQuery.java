@@ -3,7 +3,7 @@ package io.asyncreply.task;
 import java.util.Objects;
 
 /**
- * A page request for {@link TaskService#list}: newest first.
+ * A page request for {@link io.asyncreply.engine.TaskService#list}: newest first.
  *
  * @param status only tasks in this state, or {@code null} for any
  * @param type only tasks of this type, or {@code null} for any

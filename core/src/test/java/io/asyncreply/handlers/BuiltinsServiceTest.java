@@ -7,7 +7,7 @@ import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Rejection;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
-import io.asyncreply.task.TaskService;
+import io.asyncreply.engine.TaskService;
 import io.asyncreply.task.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.asyncreply.store;
 
+import io.asyncreply.task.Outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -3,7 +3,7 @@ package io.asyncreply.bench.jmh;
 import io.asyncreply.store.ClaimedTask;
 import io.asyncreply.store.InsertResult;
 import io.asyncreply.store.NewTask;
-import io.asyncreply.store.Outcome;
+import io.asyncreply.task.Outcome;
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskResult;

@@ -6,7 +6,7 @@ import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskContext;
 import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskResult;
-import io.asyncreply.task.TaskService;
+import io.asyncreply.engine.TaskService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.asyncreply.store.ClaimedTask;
 import io.asyncreply.store.InsertResult;
 import io.asyncreply.store.NewTask;
 import io.asyncreply.store.NodeInfo;
-import io.asyncreply.store.Outcome;
+import io.asyncreply.task.Outcome;
 import io.asyncreply.store.SeqCursor;
 import io.asyncreply.store.StoreEvents;
 import io.asyncreply.store.StoreException;

@@ -363,7 +363,7 @@ abstract class JdbcTaskStoreContract extends TaskStoreContract {
 
     @Test
     void aTaskServiceRunsSubmittedTasksToTheEndOnThisStore() throws Exception {
-        try (io.asyncreply.task.TaskService service = io.asyncreply.task.TaskService.builder().store(store)
+        try (io.asyncreply.engine.TaskService service = io.asyncreply.engine.TaskService.builder().store(store)
                 .handlers(io.asyncreply.handlers.Builtins.all()).workers(2).build()) {
             io.asyncreply.task.Submission sub = service.submit("echo", bytes("round trip"), "text/plain", "svc-key")
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -391,7 +391,7 @@ abstract class JdbcTaskStoreContract extends TaskStoreContract {
     @Test
     void aServiceRebuiltOnTheSameStoreCanSubscribeAgain() throws Exception {
         for (int i = 0; i < 2; i++) {
-            try (io.asyncreply.task.TaskService service = io.asyncreply.task.TaskService.builder().store(store)
+            try (io.asyncreply.engine.TaskService service = io.asyncreply.engine.TaskService.builder().store(store)
                     .handlers(io.asyncreply.handlers.Builtins.all()).build()) {
                 assertThat(service.health().storeUp()).isTrue();
             }

@@ -8,7 +8,7 @@ import io.asyncreply.store.MemoryTaskStore;
 import io.asyncreply.store.NodeInfo;
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.task.Health;
-import io.asyncreply.task.TaskService;
+import io.asyncreply.engine.TaskService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

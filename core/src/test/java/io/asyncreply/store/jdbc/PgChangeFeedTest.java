@@ -9,7 +9,7 @@ import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskContext;
 import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskResult;
-import io.asyncreply.task.TaskService;
+import io.asyncreply.engine.TaskService;
 import io.asyncreply.task.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

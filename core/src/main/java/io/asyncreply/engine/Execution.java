@@ -1,0 +1,117 @@
+package io.asyncreply.engine;
+
+import io.asyncreply.task.TaskContext;
+import io.asyncreply.store.ClaimedTask;
+import io.asyncreply.store.StoreException;
+import io.asyncreply.store.TaskStore;
+
+/**
+ * One attempt running on a worker thread; the handler's {@link TaskContext}.
+ *
+ * <p>States: running, then done. While running, {@link #cancel()} and {@link #release(String)}
+ * interrupt the worker thread; once done they only set their flag, so a late cancel can never
+ * interrupt the worker while it runs the <em>next</em> task. Both transitions hold this object's
+ * lock.
+ */
+final class Execution implements TaskContext {
+    private static final System.Logger LOG = System.getLogger(Execution.class.getName());
+
+    private final ClaimedTask claimed;
+    private final TaskStore store;
+    private final Thread thread;
+    private boolean done;
+    private volatile boolean cancelled;
+    private volatile String releasedBecause;
+    private volatile int lastProgress = -1;
+
+    Execution(ClaimedTask claimed, TaskStore store, Thread thread) {
+        this.claimed = claimed;
+        this.store = store;
+        this.thread = thread;
+    }
+
+    /**
+     * The task was cancelled: stop the handler; the task ends CANCELLED. Only the first call
+     * interrupts: a cancel arrives twice when it was made on this node (once directly, once as this
+     * node's own notification from a shared store), and a second interrupt could hit the handler's
+     * own clean-up after the first.
+     */
+    synchronized void cancel() {
+        if (cancelled) {
+            return;
+        }
+        cancelled = true;
+        if (!done) {
+            thread.interrupt();
+        }
+    }
+
+    /** This worker gives the task up (shutdown, lease lost): stop the handler; the task is re-queued. */
+    synchronized void release(String reason) {
+        if (releasedBecause == null) {
+            releasedBecause = reason;
+        }
+        if (!done) {
+            thread.interrupt();
+        }
+    }
+
+    /** The handler returned: no interrupt may come from this execution any more. */
+    synchronized void done() {
+        done = true;
+    }
+
+    boolean wasCancelled() {
+        return cancelled;
+    }
+
+    String releasedBecause() {
+        return releasedBecause;
+    }
+
+    @Override
+    public String taskId() {
+        return claimed.task().id();
+    }
+
+    @Override
+    public String type() {
+        return claimed.task().type();
+    }
+
+    @Override
+    public byte[] payload() {
+        return claimed.payload();
+    }
+
+    @Override
+    public String contentType() {
+        return claimed.contentType();
+    }
+
+    @Override
+    public int attempt() {
+        return claimed.attempt();
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled || releasedBecause != null;
+    }
+
+    @Override
+    public void progress(int percent) {
+        if (percent < 0 || percent > 100) {
+            throw new IllegalArgumentException("progress must be 0 to 100: " + percent);
+        }
+        if (percent == lastProgress) {
+            return;
+        }
+        lastProgress = percent;
+        try {
+            store.progress(taskId(), attempt(), percent);
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.DEBUG, "progress of task {0} not recorded: {1}", taskId(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.asyncreply.web.api;
+
+import io.asyncreply.web.boot.App;
+import jakarta.servlet.ServletContext;
+import jakarta.ws.rs.core.Context;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
+import org.glassfish.jersey.server.spi.Container;
+
+/**
+ * The Jersey application: status, result, cancel, list, long-poll and health. Submissions never
+ * reach it ({@link io.asyncreply.web.intake.IntakeFilter} answers them first).
+ */
+public final class ApiApplication extends ResourceConfig {
+
+    /** For the WAR: finds the running service in the servlet context. */
+    public ApiApplication(@Context ServletContext context) {
+        this(App.from(context));
+    }
+
+    /** For tests and embedding: serves {@code app}. */
+    ApiApplication(App app) {
+        register(new TaskResource(app));
+        register(new HealthResource(app));
+        register(ProblemMappers.WebApplicationExceptionMapper.class);
+        register(ProblemMappers.StoreExceptionMapper.class);
+        register(ProblemMappers.AnyExceptionMapper.class);
+        register(new AbstractContainerLifecycleListener() {
+            @Override
+            public void onShutdown(Container container) {
+                app.pending().answerAll(); // no suspended request outlives Jersey
+            }
+        });
+        property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        property(ServerProperties.BV_FEATURE_DISABLE, true);
+    }
+}

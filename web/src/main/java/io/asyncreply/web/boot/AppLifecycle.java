@@ -1,0 +1,68 @@
+package io.asyncreply.web.boot;
+
+import io.asyncreply.web.config.Settings;
+import io.asyncreply.web.config.WebConfig;
+import io.asyncreply.handlers.Builtins;
+import io.asyncreply.engine.TaskService;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+
+/**
+ * Starts the task service when the web application starts and stops it, with every thread and
+ * pool it owns, when the application is undeployed. A configuration error stops the deployment
+ * with a message naming the setting.
+ */
+public final class AppLifecycle implements ServletContextListener {
+    private static final System.Logger LOG = System.getLogger(AppLifecycle.class.getName());
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext ctx = event.getServletContext();
+        WebConfig config = WebConfig.from(Settings.of(ctx::getInitParameter));
+        Stores.Opened store = Stores.open(config);
+        try {
+            TaskService.Builder b = TaskService.builder()
+                    .store(store.store())
+                    .workers(config.workers())
+                    .queueCapacity(config.queueCapacity())
+                    .retention(config.retention(), config.retainMaxTasks())
+                    .leaseDuration(config.lease())
+                    .maxAttempts(config.maxAttempts())
+                    .shutdownGrace(config.shutdownGrace());
+            if (config.nodeId() != null) {
+                b.nodeId(config.nodeId());
+            }
+            if (config.builtins()) {
+                b.handlers(Builtins.all());
+            }
+            b.discoverHandlers(Thread.currentThread().getContextClassLoader());
+            TaskService service = b.build();
+            ctx.setAttribute(App.ATTRIBUTE, new App(service, config));
+            LOG.log(Level.INFO, "asyncreply started: store {0}, {1} workers, queue capacity {2}, task types {3}, node {4}",
+                    store.description(), config.workers(), config.queueCapacity(), service.types(), service.nodeId());
+        } catch (RuntimeException e) {
+            store.close();
+            Stores.deregisterDrivers();
+            throw e;
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        ServletContext ctx = event.getServletContext();
+        Object o = ctx.getAttribute(App.ATTRIBUTE);
+        if (!(o instanceof App app)) {
+            return;
+        }
+        ctx.removeAttribute(App.ATTRIBUTE);
+        app.pending().answerAll();
+        Duration grace = app.config().shutdownGrace();
+        app.service().shutdown(grace);
+        Stores.close(app.service().store());
+        Stores.deregisterDrivers();
+        LOG.log(Level.INFO, "asyncreply stopped");
+    }
+}

@@ -1,0 +1,40 @@
+package io.asyncreply.web.http;
+
+import io.asyncreply.web.json.Problem;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * The container's error page: errors raised outside Jersey (by the container itself, or a failure
+ * in a filter) become problem+json too, with no stack trace.
+ */
+public final class ErrorServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = code instanceof Integer i ? i : 500;
+        if (res.isCommitted()) {
+            return;
+        }
+        String title = switch (status) {
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 413 -> "Content Too Large";
+            case 414 -> "URI Too Long";
+            case 431 -> "Request Header Fields Too Large";
+            case 503 -> "Service Unavailable";
+            default -> status >= 500 ? "Internal Server Error" : "Error";
+        };
+        String detail = status >= 500 ? "The server failed to answer this request." : "The request was refused: " + title + ".";
+        Problem p = new Problem(status, status >= 500 ? "internal" : "http-" + status, title, detail);
+        res.resetBuffer();
+        Responses.problem(p, status == 413, -1).writeTo(res);
+    }
+}
