@@ -1,9 +1,8 @@
 package io.asyncreply.engine;
 
-import io.asyncreply.task.TaskContext;
 import io.asyncreply.store.ClaimedTask;
 import io.asyncreply.store.StoreException;
-import io.asyncreply.store.TaskStore;
+import io.asyncreply.task.TaskContext;
 
 /**
  * One attempt running on a worker thread; the handler's {@link TaskContext}.
@@ -16,17 +15,22 @@ import io.asyncreply.store.TaskStore;
 final class Execution implements TaskContext {
     private static final System.Logger LOG = System.getLogger(Execution.class.getName());
 
+    /** Records progress of an attempt; false when the attempt is no longer current. */
+    interface ProgressSink {
+        boolean progress(String id, int attempt, int percent);
+    }
+
     private final ClaimedTask claimed;
-    private final TaskStore store;
+    private final ProgressSink sink;
     private final Thread thread;
     private boolean done;
     private volatile boolean cancelled;
     private volatile String releasedBecause;
     private volatile int lastProgress = -1;
 
-    Execution(ClaimedTask claimed, TaskStore store, Thread thread) {
+    Execution(ClaimedTask claimed, ProgressSink sink, Thread thread) {
         this.claimed = claimed;
-        this.store = store;
+        this.sink = sink;
         this.thread = thread;
     }
 
@@ -69,6 +73,10 @@ final class Execution implements TaskContext {
         return releasedBecause;
     }
 
+    ClaimedTask claimed() {
+        return claimed;
+    }
+
     @Override
     public String taskId() {
         return claimed.task().id();
@@ -109,7 +117,7 @@ final class Execution implements TaskContext {
         }
         lastProgress = percent;
         try {
-            store.progress(taskId(), attempt(), percent);
+            sink.progress(taskId(), attempt(), percent);
         } catch (StoreException e) {
             LOG.log(System.Logger.Level.DEBUG, "progress of task {0} not recorded: {1}", taskId(), e.getMessage());
         }

@@ -1,12 +1,15 @@
 package io.asyncreply.store;
 
-import io.asyncreply.task.Outcome;
 import io.asyncreply.task.CancelResult;
+import io.asyncreply.task.Limits;
 import io.asyncreply.task.Task;
-import io.asyncreply.task.TaskError;
+import io.asyncreply.task.TaskEvent;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
+import io.asyncreply.task.TaskResult;
 import io.asyncreply.task.TaskStatus;
+import io.asyncreply.task.Transitions.Change;
+import io.asyncreply.task.Transitions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,12 +34,29 @@ import java.util.concurrent.atomic.AtomicReference;
  * use it for development, tests, and work that may be lost.
  *
  * <p>Each task is an {@link Entry} whose state is one {@link AtomicReference} to an immutable
- * {@link Row}; every transition is a compare-and-set of that reference. The indexes around it
- * (ready queue, delayed set, running set, finished queue) may briefly hold entries whose state has
- * moved on; whoever takes an entry from an index re-checks its state with a CAS, so stale index
- * entries are skipped, never acted upon.
+ * {@link Row}; every transition is decided by {@link Transitions} on the row read, then applied by
+ * a compare-and-set of that reference; a lost race reads again and decides again. The indexes
+ * around it (ready sets per type, delayed and expiring sets, running set, finished queue) may
+ * briefly hold entries whose state has moved on; whoever takes an entry from an index decides on
+ * its current row, so stale index entries are skipped, never acted upon.
+ *
+ * <p>The event log: an event's id is taken after the row it changes was read and before the
+ * compare-and-set (see {@link LocalSequencer}), the event is added to the log after it, and the id
+ * is released: readers see events up to the sequencer's horizon only, in id order, and a task's
+ * events in the order of its changes. The log keeps at most {@code maxLogEvents} events (the
+ * oldest are evicted; a reader that falls that far behind is told it missed some); each task also
+ * keeps its own events until it is purged.
+ *
+ * <p>Memory: a finished task keeps its result but drops its payload (idempotency needs only the
+ * digest). Finished tasks are purged by age and count ({@link #purge}) and also, oldest first,
+ * while their results take more than {@code maxRetainedBytes}.
  */
 public final class MemoryTaskStore implements TaskStore {
+    /** Default bound of the global event log. */
+    public static final int DEFAULT_MAX_LOG_EVENTS = 100_000;
+    /** Default bound of the bytes of finished tasks' results. */
+    public static final long DEFAULT_MAX_RETAINED_BYTES = 256L << 20;
+    private static final int MAX_EXPIRE_PER_CALL = 10_000;
 
     /** The mutable part of a task: its snapshot and its lease. Immutable; replaced by CAS. */
     private record Row(Task task, String leaseOwner, Instant leaseUntil) {
@@ -45,18 +65,19 @@ public final class MemoryTaskStore implements TaskStore {
     private static final class Entry {
         final long seq;
         final String id;
-        final byte[] payload;
-        final String contentType;
-        final String idempotencyKey;
+        final String key; // owner-scoped idempotency key, or null
         final byte[] digest;
+        final String contentType;
         final AtomicReference<Row> row;
+        volatile byte[] payload; // dropped once the task is terminal
+        private final List<TaskEvent> events = new ArrayList<>(4); // guarded by itself
 
-        Entry(long seq, NewTask t) {
+        Entry(long seq, NewTask t, String key) {
             this.seq = seq;
             this.id = t.task().id();
             this.payload = t.payload();
             this.contentType = t.contentType();
-            this.idempotencyKey = t.idempotencyKey();
+            this.key = key;
             this.digest = t.payloadDigest();
             this.row = new AtomicReference<>(new Row(t.task(), null, null));
         }
@@ -64,33 +85,100 @@ public final class MemoryTaskStore implements TaskStore {
         Task task() {
             return row.get().task();
         }
+
+        void addEvent(TaskEvent e) {
+            synchronized (events) {
+                int i = events.size();
+                while (i > 0 && events.get(i - 1).id() > e.id()) {
+                    i--;
+                }
+                events.add(i, e);
+            }
+        }
+
+        List<TaskEvent> eventsAfter(long afterId, int limit) {
+            synchronized (events) {
+                List<TaskEvent> out = new ArrayList<>();
+                for (TaskEvent e : events) {
+                    if (e.id() > afterId && out.size() < limit) {
+                        out.add(e);
+                    }
+                }
+                return out;
+            }
+        }
     }
 
-    /** A queued entry waiting for its run time. */
-    private record Delayed(Instant runAt, long seq, Entry entry) {
+    /** A queued entry ready to run, ordered by priority (highest first), run time, submission. */
+    private record Ready(int priority, Instant runAt, long seq, Entry entry) {
     }
 
+    private static final Comparator<Ready> READY_ORDER = Comparator.comparingInt((Ready r) -> -r.priority())
+            .thenComparing(Ready::runAt).thenComparingLong(Ready::seq);
+
+    /** A queued entry waiting for its run time, or for its expiry. */
+    private record Timed(Instant at, long seq, Entry entry) {
+    }
+
+    private static final Comparator<Timed> TIMED_ORDER = Comparator.comparing(Timed::at)
+            .thenComparingLong(Timed::seq);
+
+    private final int maxLogEvents;
+    private final long maxRetainedBytes;
     private final AtomicLong nextSeq = new AtomicLong();
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, Entry> bySeq = new ConcurrentSkipListMap<>();
     private final Map<String, Entry> byKey = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<Entry> ready = new ConcurrentLinkedQueue<>();
-    private final ConcurrentSkipListSet<Delayed> delayed = new ConcurrentSkipListSet<>(
-            Comparator.comparing(Delayed::runAt).thenComparingLong(Delayed::seq));
+    private final Map<String, ConcurrentSkipListSet<Ready>> ready = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListSet<Timed> delayed = new ConcurrentSkipListSet<>(TIMED_ORDER);
+    private final ConcurrentSkipListSet<Timed> expiring = new ConcurrentSkipListSet<>(TIMED_ORDER);
     private final Set<Entry> running = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Entry> finished = new ConcurrentLinkedQueue<>();
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong finishedCount = new AtomicLong();
+    private final AtomicLong retainedBytes = new AtomicLong();
     /** The node registry: the services using this store (one, unless tests share it). */
     private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
+
+    private final LocalSequencer eventIds = new LocalSequencer(0);
+    private final ConcurrentSkipListMap<Long, TaskEvent> log = new ConcurrentSkipListMap<>();
+    /** The highest id evicted from {@link #log}, or 0. */
+    private final AtomicLong evictedThrough = new AtomicLong();
+
+    /** A store with the default bounds. */
+    public MemoryTaskStore() {
+        this(DEFAULT_MAX_LOG_EVENTS, DEFAULT_MAX_RETAINED_BYTES);
+    }
+
+    /**
+     * @param maxLogEvents most events in the global log (each task also keeps its own until purged)
+     * @param maxRetainedBytes most bytes of results that finished tasks keep; beyond it the oldest
+     *     finished tasks are purged
+     */
+    public MemoryTaskStore(int maxLogEvents, long maxRetainedBytes) {
+        if (maxLogEvents < 1 || maxRetainedBytes < 0) {
+            throw new IllegalArgumentException("maxLogEvents must be positive and maxRetainedBytes not negative");
+        }
+        this.maxLogEvents = maxLogEvents;
+        this.maxRetainedBytes = maxRetainedBytes;
+    }
+
+    // ---------------------------------------------------------------- insert, find
 
     @Override
     public CompletionStage<InsertResult> insert(NewTask t, long queueLimit) {
         return CompletableFuture.completedFuture(insertNow(t, queueLimit));
     }
 
+    private static String scopedKey(Task t, String key) {
+        return key == null ? null : (t.owner() == null ? "" : t.owner()) + '\u0000' + key;
+    }
+
     private InsertResult insertNow(NewTask t, long queueLimit) {
-        String key = t.idempotencyKey();
+        if (t.task().status() != TaskStatus.QUEUED) {
+            throw new StoreException("cannot store this task: a new task must be QUEUED");
+        }
+        String key = scopedKey(t.task(), t.idempotencyKey());
         if (key != null) {
             Entry existing = byKey.get(key);
             if (existing != null) {
@@ -104,22 +192,23 @@ public final class MemoryTaskStore implements TaskStore {
                 return new InsertResult.QueueFull(q);
             }
         } while (!queued.compareAndSet(q, q + 1));
-        Entry e = new Entry(nextSeq.incrementAndGet(), t);
-        byId.put(e.id, e);
+        Entry e = new Entry(nextSeq.incrementAndGet(), t, key);
         if (key != null) {
             Entry existing = byKey.putIfAbsent(key, e);
             if (existing != null) { // lost a race for the key: undo; nobody can know our id yet
-                byId.remove(e.id);
                 queued.decrementAndGet();
                 return known(existing, t);
             }
         }
-        bySeq.put(e.seq, e);
-        Instant runAt = t.task().runAt();
-        if (runAt != null && runAt.isAfter(t.task().submittedAt())) { // to run later: wait for its time
-            delayed.add(new Delayed(runAt, e.seq, e));
-        } else {
-            ready.add(e);
+        long eventId = eventIds.begin(1); // the entry is not visible yet: nobody else changes it
+        try {
+            byId.put(e.id, e);
+            bySeq.put(e.seq, e);
+            Task task = t.task();
+            record(e, TaskEvent.of(TaskEvent.Kind.QUEUED, eventId, task, t.node(), task.submittedAt()));
+            index(e, task, task.submittedAt());
+        } finally {
+            eventIds.end(eventId);
         }
         return new InsertResult.Inserted(t.task());
     }
@@ -129,44 +218,164 @@ public final class MemoryTaskStore implements TaskStore {
                 : new InsertResult.Conflict(existing.id);
     }
 
+    /** Puts a queued entry where claims and expiry find it. */
+    private void index(Entry e, Task t, Instant now) {
+        if (t.expiresAt() != null) {
+            expiring.add(new Timed(t.expiresAt(), e.seq, e));
+        }
+        Instant runAt = t.runAt() == null ? t.submittedAt() : t.runAt();
+        if (runAt.isAfter(now)) {
+            delayed.add(new Timed(runAt, e.seq, e));
+        } else {
+            readySet(t.type()).add(new Ready(t.priority(), runAt, e.seq, e));
+        }
+    }
+
+    private ConcurrentSkipListSet<Ready> readySet(String type) {
+        return ready.computeIfAbsent(type, k -> new ConcurrentSkipListSet<>(READY_ORDER));
+    }
+
     @Override
     public Optional<Task> find(String id) {
         Entry e = byId.get(id);
         return e == null ? Optional.empty() : Optional.of(e.task());
     }
 
-    @Override
-    public Optional<ClaimedTask> claim(String owner, Instant now, Instant leaseUntil) {
-        while (true) {
-            Entry e = nextReady(now);
-            if (e == null) {
-                return Optional.empty();
+    // ---------------------------------------------------------------- transitions
+
+    /**
+     * Applies {@code change} to {@code e} if its row is still {@code expected}: takes the event's id
+     * (after {@code expected} was read), swaps the row, records the event. False when the row moved
+     * on meanwhile: the caller reads again and decides again.
+     */
+    private boolean apply(Entry e, Row expected, Row next, Change change, String node, Instant at) {
+        TaskEvent.Kind kind = change.event();
+        long eventId = kind == null ? 0 : eventIds.begin(1);
+        try {
+            if (!e.row.compareAndSet(expected, next)) {
+                return false;
             }
-            Row r = e.row.get();
-            if (r.task().status() != TaskStatus.QUEUED) {
-                continue; // stale: cancelled while queued
+            if (kind != null) {
+                record(e, TaskEvent.of(kind, eventId, next.task(), node, at));
             }
-            Row claimed = new Row(r.task().started(now), owner, leaseUntil);
-            if (e.row.compareAndSet(r, claimed)) {
-                queued.decrementAndGet();
-                running.add(e);
-                return Optional.of(new ClaimedTask(claimed.task(), e.payload, e.contentType));
+            return true;
+        } finally {
+            if (kind != null) {
+                eventIds.end(eventId);
             }
         }
     }
 
-    /** Due delayed entries first (they are older), then the ready queue in submission order. */
-    private Entry nextReady(Instant now) {
-        while (true) {
-            Delayed d = delayed.isEmpty() ? null : delayed.first();
-            if (d == null || d.runAt().isAfter(now)) {
+    private void record(Entry e, TaskEvent event) {
+        e.addEvent(event);
+        log.put(event.id(), event);
+        while (log.size() > maxLogEvents) {
+            Map.Entry<Long, TaskEvent> oldest = log.pollFirstEntry();
+            if (oldest == null) {
                 break;
             }
-            if (delayed.remove(d)) {
-                return d.entry();
+            evictedThrough.accumulateAndGet(oldest.getKey(), Math::max);
+        }
+    }
+
+    /** Bookkeeping after a change took {@code e} out of RUNNING or QUEUED into {@code after}. */
+    private void moved(Entry e, Task before, Task after, Instant now) {
+        if (before.status() == TaskStatus.RUNNING && after.status() != TaskStatus.RUNNING) {
+            running.remove(e);
+        }
+        if (before.status() == TaskStatus.QUEUED && after.status() != TaskStatus.QUEUED) {
+            queued.decrementAndGet();
+        }
+        if (after.isTerminal()) {
+            e.payload = null;
+            TaskResult r = after.result();
+            if (r != null) {
+                retainedBytes.addAndGet(r.size());
+            }
+            finishedCount.incrementAndGet();
+            finished.add(e);
+        } else if (after.status() == TaskStatus.QUEUED && before.status() != TaskStatus.QUEUED) {
+            queued.incrementAndGet();
+            index(e, after, now);
+        } else if (after.status() == TaskStatus.RUNNING && before.status() != TaskStatus.RUNNING) {
+            running.add(e);
+        }
+    }
+
+    @Override
+    public List<ClaimedTask> claim(ClaimRequest request) {
+        Instant now = request.now();
+        promoteDue(now);
+        List<ClaimedTask> out = new ArrayList<>(Math.min(request.max(), 16));
+        while (out.size() < request.max()) {
+            ConcurrentSkipListSet<Ready> from = null;
+            Ready best = null;
+            for (Map.Entry<String, ConcurrentSkipListSet<Ready>> r : ready.entrySet()) {
+                if (!request.serves(r.getKey())) {
+                    continue;
+                }
+                Ready head = r.getValue().isEmpty() ? null : firstOrNull(r.getValue());
+                if (head != null && (best == null || READY_ORDER.compare(head, best) < 0)) {
+                    best = head;
+                    from = r.getValue();
+                }
+            }
+            if (best == null) {
+                break;
+            }
+            if (!from.remove(best)) {
+                continue; // another claimer took it
+            }
+            ClaimedTask c = claimEntry(best.entry(), request, now);
+            if (c != null) {
+                out.add(c);
             }
         }
-        return ready.poll();
+        return out;
+    }
+
+    private static <T> T firstOrNull(ConcurrentSkipListSet<T> set) {
+        try {
+            return set.first();
+        } catch (java.util.NoSuchElementException e) {
+            return null; // emptied meanwhile
+        }
+    }
+
+    /** Claims the entry taken from the ready index, or returns null when it is not claimable (stale, expired). */
+    private ClaimedTask claimEntry(Entry e, ClaimRequest request, Instant now) {
+        while (true) {
+            Row r = e.row.get();
+            Optional<Change> c = Transitions.claim(r.task(), now);
+            if (c.isEmpty()) {
+                Task t = r.task();
+                if (t.status() == TaskStatus.QUEUED && !Transitions.isExpired(t, now) && t.runAt() != null) {
+                    delayed.add(new Timed(t.runAt(), e.seq, e)); // not due by this claim's clock: keep it
+                }
+                return null; // otherwise cancelled or expired while queued: the index entry was stale
+            }
+            Task after = c.get().after();
+            if (apply(e, r, new Row(after, request.owner(), request.leaseUntil()), c.get(), request.owner(), now)) {
+                moved(e, r.task(), after, now);
+                return new ClaimedTask(after, e.payload, e.contentType);
+            }
+        }
+    }
+
+    /** Moves delayed entries whose run time has come to the ready sets. */
+    private void promoteDue(Instant now) {
+        while (true) {
+            Timed d = delayed.isEmpty() ? null : firstOrNull(delayed);
+            if (d == null || d.at().isAfter(now)) {
+                return;
+            }
+            if (delayed.remove(d)) {
+                Task t = d.entry().task();
+                if (t.status() == TaskStatus.QUEUED) {
+                    readySet(t.type()).add(new Ready(t.priority(), d.at(), d.seq(), d.entry()));
+                }
+            }
+        }
     }
 
     @Override
@@ -183,127 +392,149 @@ public final class MemoryTaskStore implements TaskStore {
     }
 
     @Override
-    public Optional<Task> finish(String id, int attempt, Outcome outcome, Instant now) {
-        Entry e = byId.get(id);
+    public List<Optional<Task>> complete(List<Completion> completions) {
+        List<Optional<Task>> out = new ArrayList<>(completions.size());
+        for (Completion c : completions) {
+            out.add(completeOne(c));
+        }
+        return out;
+    }
+
+    private Optional<Task> completeOne(Completion c) {
+        Entry e = byId.get(c.id());
         if (e == null) {
             return Optional.empty();
         }
         while (true) {
             Row r = e.row.get();
-            if (!isCurrent(r, attempt)) {
+            Optional<Change> change = c.isRequeue()
+                    ? Transitions.requeue(r.task(), c.attempt(), c.lastError(), c.runAt(), c.now())
+                    : Transitions.finish(r.task(), c.attempt(), c.outcome(), c.now());
+            if (change.isEmpty()) {
                 return Optional.empty();
             }
-            TaskStatus status = r.task().cancelRequested() ? TaskStatus.CANCELLED : outcome.status();
-            Task t = r.task().finished(status, outcome.result(), outcome.error(), now);
-            if (e.row.compareAndSet(r, new Row(t, null, null))) {
-                running.remove(e);
-                finishedNow(e);
-                return Optional.of(t);
+            Task after = change.get().after();
+            if (apply(e, r, new Row(after, null, null), change.get(), c.node(), c.now())) {
+                moved(e, r.task(), after, c.now());
+                return Optional.of(after);
             }
         }
     }
 
     @Override
-    public Optional<Task> requeue(String id, int attempt, TaskError lastError, Instant runAt, Instant now) {
-        Entry e = byId.get(id);
-        if (e == null) {
-            return Optional.empty();
-        }
-        while (true) {
-            Row r = e.row.get();
-            if (!isCurrent(r, attempt)) {
-                return Optional.empty();
-            }
-            Task t = r.task().cancelRequested() ? r.task().finished(TaskStatus.CANCELLED, null, null, now)
-                    : r.task().requeued(runAt, lastError);
-            if (e.row.compareAndSet(r, new Row(t, null, null))) {
-                running.remove(e);
-                if (t.isTerminal()) {
-                    finishedNow(e);
-                } else {
-                    enqueue(e, t, now);
-                }
-                return Optional.of(t);
-            }
-        }
-    }
-
-    private void enqueue(Entry e, Task t, Instant now) {
-        queued.incrementAndGet();
-        if (t.runAt().isAfter(now)) {
-            delayed.add(new Delayed(t.runAt(), e.seq, e));
-        } else {
-            ready.add(e);
-        }
-    }
-
-    private static boolean isCurrent(Row r, int attempt) {
-        return r.task().status() == TaskStatus.RUNNING && r.task().attempts() == attempt;
-    }
-
-    private void finishedNow(Entry e) {
-        finishedCount.incrementAndGet();
-        finished.add(e);
-    }
-
-    @Override
-    public boolean progress(String id, int attempt, int percent) {
+    public boolean progress(String id, int attempt, int percent, Instant now, String node) {
         Entry e = byId.get(id);
         if (e == null) {
             return false;
         }
         while (true) {
             Row r = e.row.get();
-            if (!isCurrent(r, attempt)) {
+            Optional<Change> c = Transitions.progress(r.task(), attempt, percent);
+            if (c.isEmpty()) {
                 return false;
             }
-            if (e.row.compareAndSet(r, new Row(r.task().withProgress(percent), r.leaseOwner(), r.leaseUntil()))) {
+            if (apply(e, r, new Row(c.get().after(), r.leaseOwner(), r.leaseUntil()), c.get(), node, now)) {
                 return true;
             }
         }
     }
 
     @Override
-    public CancelResult cancel(String id, Instant now) {
+    public CancelResult cancel(String id, Instant now, String node) {
         Entry e = byId.get(id);
         if (e == null) {
             return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
         }
         while (true) {
             Row r = e.row.get();
-            Task t = r.task();
-            switch (t.status()) {
-                case QUEUED: {
-                    Task c = t.finished(TaskStatus.CANCELLED, null, null, now);
-                    if (e.row.compareAndSet(r, new Row(c, null, null))) {
-                        queued.decrementAndGet();
-                        // Drop the index entries now, so that memory stays bounded by the queue
-                        // capacity even when all workers are busy and clients submit and cancel
-                        // in a loop. ready.remove is linear, but in at most capacity entries.
-                        if (t.runAt() != null) {
-                            delayed.remove(new Delayed(t.runAt(), e.seq, e));
-                        }
-                        ready.remove(e);
-                        finishedNow(e);
-                        return new CancelResult(CancelResult.Outcome.CANCELLED, c);
-                    }
-                    break;
+            Transitions.CancelDecision d = Transitions.cancel(r.task(), now);
+            if (d.change() == null) {
+                return new CancelResult(d.outcome(), r.task());
+            }
+            Task after = d.change().after();
+            Row next = after.status() == TaskStatus.RUNNING ? new Row(after, r.leaseOwner(), r.leaseUntil())
+                    : new Row(after, null, null);
+            if (apply(e, r, next, d.change(), node, now)) {
+                moved(e, r.task(), after, now);
+                if (after.isTerminal()) {
+                    // Drop the index entries now, so that memory stays bounded by the queue capacity
+                    // even when all workers are busy and clients submit and cancel in a loop.
+                    unindex(e, r.task());
                 }
-                case RUNNING: {
-                    if (t.cancelRequested()) {
-                        return new CancelResult(CancelResult.Outcome.CANCEL_REQUESTED, t);
-                    }
-                    Task c = t.withCancelRequested();
-                    if (e.row.compareAndSet(r, new Row(c, r.leaseOwner(), r.leaseUntil()))) {
-                        return new CancelResult(CancelResult.Outcome.CANCEL_REQUESTED, c);
-                    }
-                    break;
-                }
-                default:
-                    return new CancelResult(CancelResult.Outcome.ALREADY_FINISHED, t);
+                return new CancelResult(d.outcome(), after);
             }
         }
     }
+
+    private void unindex(Entry e, Task queuedTask) {
+        Instant runAt = queuedTask.runAt() == null ? queuedTask.submittedAt() : queuedTask.runAt();
+        ConcurrentSkipListSet<Ready> set = ready.get(queuedTask.type());
+        if (set != null) {
+            set.remove(new Ready(queuedTask.priority(), runAt, e.seq, e));
+        }
+        delayed.remove(new Timed(runAt, e.seq, e));
+        if (queuedTask.expiresAt() != null) {
+            expiring.remove(new Timed(queuedTask.expiresAt(), e.seq, e));
+        }
+    }
+
+    @Override
+    public List<Task> recoverExpired(Instant now, int maxAttempts, String node) {
+        List<Task> changed = new ArrayList<>();
+        for (Entry e : running) {
+            while (true) {
+                Row r = e.row.get();
+                if (r.task().status() != TaskStatus.RUNNING || r.leaseUntil() == null
+                        || !r.leaseUntil().isBefore(now)) {
+                    break;
+                }
+                Optional<Change> c = Transitions.recover(r.task(), now, maxAttempts);
+                if (c.isEmpty()) {
+                    break;
+                }
+                Task after = c.get().after();
+                if (apply(e, r, new Row(after, null, null), c.get(), node, now)) {
+                    moved(e, r.task(), after, now);
+                    changed.add(after);
+                    break;
+                }
+            }
+        }
+        return changed;
+    }
+
+    @Override
+    public List<Task> expire(Instant now, int max, String node) {
+        List<Task> changed = new ArrayList<>();
+        int limit = Math.min(max, MAX_EXPIRE_PER_CALL);
+        while (changed.size() < limit) {
+            Timed t = expiring.isEmpty() ? null : firstOrNull(expiring);
+            if (t == null || t.at().isAfter(now)) {
+                break;
+            }
+            if (!expiring.remove(t)) {
+                continue;
+            }
+            Entry e = t.entry();
+            while (true) {
+                Row r = e.row.get();
+                Optional<Change> c = Transitions.expire(r.task(), now);
+                if (c.isEmpty()) {
+                    break; // started, cancelled or gone meanwhile
+                }
+                Task after = c.get().after();
+                if (apply(e, r, new Row(after, null, null), c.get(), node, now)) {
+                    moved(e, r.task(), after, now);
+                    unindex(e, r.task());
+                    changed.add(after);
+                    break;
+                }
+            }
+        }
+        return changed;
+    }
+
+    // ---------------------------------------------------------------- reads
 
     @Override
     public TaskPage list(TaskQuery query) {
@@ -321,42 +552,19 @@ public final class MemoryTaskStore implements TaskStore {
             if (items.size() == query.limit()) {
                 return new TaskPage(items, SeqCursor.encode(lastSeq)); // there is at least one more
             }
-            items.add(t);
+            items.add(forPage(t));
             lastSeq = e.seq;
         }
         return new TaskPage(items, null);
     }
 
-    @Override
-    public List<Task> recoverExpired(Instant now, int maxAttempts) {
-        List<Task> changed = new ArrayList<>();
-        for (Entry e : running) {
-            Row r = e.row.get();
-            Task t = r.task();
-            if (t.status() != TaskStatus.RUNNING || r.leaseUntil() == null || !r.leaseUntil().isBefore(now)) {
-                continue;
-            }
-            Task next;
-            if (t.cancelRequested()) {
-                next = t.finished(TaskStatus.CANCELLED, null, null, now);
-            } else if (t.attempts() >= maxAttempts) {
-                next = t.finished(TaskStatus.FAILED, null, new TaskError("Abandoned after " + t.attempts()
-                        + " attempts whose workers stopped without finishing."), now);
-            } else {
-                next = t.requeued(now, new TaskError("Attempt " + t.attempts()
-                        + " stopped without finishing (its worker's lease expired)."));
-            }
-            if (e.row.compareAndSet(r, new Row(next, null, null))) {
-                running.remove(e);
-                if (next.isTerminal()) {
-                    finishedNow(e);
-                } else {
-                    enqueue(e, next, now);
-                }
-                changed.add(next);
-            }
+    /** {@code t} with its result as a summary unless it is JSON small enough to inline. */
+    static Task forPage(Task t) {
+        TaskResult r = t.result();
+        if (r == null || !r.hasBytes() || (r.isJson() && r.size() <= Limits.MAX_INLINE_RESULT_BYTES)) {
+            return t;
         }
-        return changed;
+        return t.toBuilder().result(TaskResult.summary(r.contentType(), r.size())).build();
     }
 
     @Override
@@ -366,24 +574,36 @@ public final class MemoryTaskStore implements TaskStore {
         while ((e = finished.peek()) != null) {
             Task t = e.task();
             boolean expired = t.finishedAt() == null || t.finishedAt().isBefore(cutoff);
-            if (!expired && finishedCount.get() <= keepAtMost) {
+            if (!expired && finishedCount.get() <= keepAtMost && retainedBytes.get() <= maxRetainedBytes) {
                 break;
             }
             finished.poll();
             finishedCount.decrementAndGet();
+            if (t.result() != null) {
+                retainedBytes.addAndGet(-t.result().size());
+            }
             byId.remove(e.id, e);
             bySeq.remove(e.seq, e);
-            if (e.idempotencyKey != null) {
-                byKey.remove(e.idempotencyKey, e);
+            if (e.key != null) {
+                byKey.remove(e.key, e);
             }
             n++;
         }
         return n;
     }
 
-    /** Entries in the ready queue and the delayed set, stale ones included (for tests). */
+    /** Entries in the ready sets and the delayed set, stale ones included (for tests). */
     int indexedForClaim() {
-        return ready.size() + delayed.size();
+        int n = delayed.size();
+        for (ConcurrentSkipListSet<Ready> s : ready.values()) {
+            n += s.size();
+        }
+        return n;
+    }
+
+    /** Bytes of results finished tasks keep (for tests). */
+    long retainedBytes() {
+        return retainedBytes.get();
     }
 
     @Override
@@ -400,6 +620,46 @@ public final class MemoryTaskStore implements TaskStore {
     public void ping() {
         // always reachable
     }
+
+    // ---------------------------------------------------------------- the event log
+
+    @Override
+    public EventCursor eventHead() {
+        return EventCursor.after(eventIds.horizon());
+    }
+
+    @Override
+    public EventPage readEvents(EventCursor cursor, int limit) {
+        long horizon = eventIds.horizon();
+        long from = cursor.position();
+        long evicted = evictedThrough.get();
+        long missed = 0;
+        if (from < evicted) {
+            missed = -1;
+            from = evicted;
+        }
+        List<TaskEvent> out = new ArrayList<>(Math.min(limit, 256));
+        long last = from;
+        for (TaskEvent e : log.subMap(from, false, horizon, true).values()) {
+            if (out.size() == limit) {
+                break;
+            }
+            out.add(e);
+            last = e.id();
+        }
+        if (out.size() < limit) {
+            last = Math.max(last, horizon); // ids up to the horizon without an event are dead
+        }
+        return new EventPage(out, EventCursor.after(last), eventIds.last() > horizon, missed);
+    }
+
+    @Override
+    public List<TaskEvent> taskEvents(String taskId, long afterId, int limit) {
+        Entry e = byId.get(taskId);
+        return e == null ? List.of() : e.eventsAfter(afterId, limit);
+    }
+
+    // ---------------------------------------------------------------- nodes
 
     @Override
     public void heartbeat(String nodeId, Instant startedAt, int running, Instant now) {
@@ -418,6 +678,11 @@ public final class MemoryTaskStore implements TaskStore {
         int[] n = new int[1];
         nodes.values().removeIf(x -> x.lastHeartbeat().isBefore(silentSince) && ++n[0] > 0);
         return n[0];
+    }
+
+    @Override
+    public boolean forgetNode(String nodeId) {
+        return nodes.remove(nodeId) != null;
     }
 
     @Override

@@ -11,15 +11,22 @@ import java.util.Objects;
  * @param task the snapshot, {@code QUEUED}
  * @param payload the payload bytes
  * @param contentType the payload's content type, or {@code null}
- * @param idempotencyKey the client's key, or {@code null}
+ * @param idempotencyKey the client's key, or {@code null}; unique per owner
  * @param payloadDigest SHA-256 over type and payload when a key is given, else {@code null}
+ * @param node the node that accepted it (recorded with its {@code queued} event), or {@code null}
  */
-public record NewTask(Task task, byte[] payload, String contentType, String idempotencyKey, byte[] payloadDigest) {
+public record NewTask(Task task, byte[] payload, String contentType, String idempotencyKey, byte[] payloadDigest,
+        String node) {
     public NewTask {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(payload, "payload");
         if ((idempotencyKey == null) != (payloadDigest == null)) {
             throw new IllegalArgumentException("idempotencyKey and payloadDigest go together");
         }
+    }
+
+    /** A task accepted by an unnamed node. */
+    public NewTask(Task task, byte[] payload, String contentType, String idempotencyKey, byte[] payloadDigest) {
+        this(task, payload, contentType, idempotencyKey, payloadDigest, null);
     }
 }

@@ -1,20 +1,29 @@
 package io.asyncreply.store;
 
-import io.asyncreply.task.Outcome;
 import io.asyncreply.task.CancelResult;
+import io.asyncreply.task.Outcome;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskError;
+import io.asyncreply.task.TaskEvent;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Where tasks live. The store is the single source of truth and the only place where a task's
- * state changes; every change is a compare-and-set on the current state (and, for a running task,
- * on its attempt number), so a terminal task never changes and a stale worker cannot overwrite a
- * newer attempt.
+ * Where tasks and their event log live. The store is the single source of truth and the only
+ * place where a task's state changes. It decides nothing itself: every change is one of
+ * {@link io.asyncreply.task.Transitions}, applied as a compare-and-set on the state it was decided
+ * on (and, for a running task, on its attempt number), so a terminal task never changes and a
+ * stale worker cannot overwrite a newer attempt.
+ *
+ * <p>The event log: every change that is an event ({@link io.asyncreply.task.Transitions.Change#event()})
+ * is appended to the log in the same transaction as the change, so an event is never readable
+ * before its change is committed and never lost once it is. {@link #readEvents} hands the log out
+ * in id order, and never hands out an event while an earlier one may still be committed; the
+ * events of one task are in the order of its changes. Events are kept as long as their task.
  *
  * <p>Implementations must be thread-safe. Methods throw {@link StoreException} when the store
  * cannot be reached; then nothing was changed. Several processes may share one store (leases,
@@ -23,64 +32,105 @@ import java.util.concurrent.CompletionStage;
 public interface TaskStore extends AutoCloseable {
 
     /**
-     * Stores a new {@code QUEUED} task, atomically with its idempotency key, unless the key is
-     * known (then {@link InsertResult.Duplicate} or {@link InsertResult.Conflict}) or the store
-     * already holds {@code queueLimit} queued tasks ({@link InsertResult.QueueFull}). The stage
-     * completes once the task is durable; it completes exceptionally with {@link StoreException}
-     * when it could not be stored, and then nothing was stored.
+     * Stores a new {@code QUEUED} task and its {@code queued} event, atomically with its
+     * idempotency key, unless the key is known (then {@link InsertResult.Duplicate} or
+     * {@link InsertResult.Conflict}) or the store already holds {@code queueLimit} queued tasks
+     * ({@link InsertResult.QueueFull}). The stage completes once the task is durable; it completes
+     * exceptionally with {@link StoreException} when it could not be stored, and then nothing was
+     * stored.
      */
     CompletionStage<InsertResult> insert(NewTask task, long queueLimit);
 
-    /** The task, or empty when unknown or purged. */
+    /** The task with its result, or empty when unknown or purged. */
     Optional<Task> find(String id);
 
     /**
-     * Claims the oldest queued task whose run time has come: {@code QUEUED -> RUNNING}, attempts
-     * incremented, lease held by {@code owner} until {@code leaseUntil}. Empty when none is ready.
+     * Claims up to {@code request.max()} ready tasks of the requested types, highest priority
+     * first, then oldest run time, then oldest submission, each with
+     * {@link io.asyncreply.task.Transitions#claim} and a {@code started} event; leased to the
+     * request's owner. Tasks other claimers hold at this moment are passed over, never waited for.
+     * Empty when none is ready.
      */
-    Optional<ClaimedTask> claim(String owner, Instant now, Instant leaseUntil);
+    List<ClaimedTask> claim(ClaimRequest request);
+
+    /** {@link #claim(ClaimRequest)} of one task of any type. */
+    default Optional<ClaimedTask> claim(String owner, Instant now, Instant leaseUntil) {
+        List<ClaimedTask> c = claim(new ClaimRequest(owner, null, 1, now, leaseUntil));
+        return c.isEmpty() ? Optional.empty() : Optional.of(c.get(0));
+    }
 
     /** Extends every lease {@code owner} holds to {@code leaseUntil}; returns how many. */
     int renewLeases(String owner, Instant leaseUntil);
 
     /**
-     * Ends attempt {@code attempt}: {@code RUNNING -> outcome.status()} if and only if the task is
-     * still running that attempt. When a cancel was requested meanwhile, the task ends
-     * {@code CANCELLED} whatever the outcome. Returns the new snapshot, or empty when the write was
-     * refused (the attempt is no longer current: lease lost, recovered, or cancelled).
+     * Records how attempts ended, each with {@link io.asyncreply.task.Transitions#finish} or
+     * {@link io.asyncreply.task.Transitions#requeue} and its event, in one transaction where the
+     * store has them. Returns, in the order given, each task's new snapshot, or empty when that
+     * change was refused (the attempt is no longer current: lease lost, recovered, cancelled);
+     * a refused one does not keep the others from being recorded.
      */
-    Optional<Task> finish(String id, int attempt, Outcome outcome, Instant now);
+    List<Optional<Task>> complete(List<Completion> completions);
+
+    /** {@link #complete} of one finished attempt. */
+    default Optional<Task> finish(String id, int attempt, Outcome outcome, Instant now) {
+        return complete(List.of(Completion.finish(id, attempt, outcome, now, null))).get(0);
+    }
+
+    /** {@link #complete} of one attempt to be run again at {@code runAt}. */
+    default Optional<Task> requeue(String id, int attempt, TaskError lastError, Instant runAt, Instant now) {
+        return complete(List.of(Completion.requeue(id, attempt, lastError, runAt, now, null))).get(0);
+    }
 
     /**
-     * Queues attempt {@code attempt}'s task again to run at {@code runAt}: {@code RUNNING -> QUEUED}
-     * if and only if the task is still running that attempt, with {@code lastError} recorded. When
-     * a cancel was requested meanwhile the task ends {@code CANCELLED} instead. Returns the new
-     * snapshot, or empty when refused.
+     * Records progress of a running attempt ({@link io.asyncreply.task.Transitions#progress}, a
+     * {@code progress} event); false when the attempt is no longer current or nothing changed.
      */
-    Optional<Task> requeue(String id, int attempt, TaskError lastError, Instant runAt, Instant now);
+    boolean progress(String id, int attempt, int percent, Instant now, String node);
 
-    /** Records progress of a running attempt; false when the attempt is no longer current. */
-    boolean progress(String id, int attempt, int percent);
+    /** {@link #progress(String, int, int, Instant, String)} by an unnamed node, now. */
+    default boolean progress(String id, int attempt, int percent) {
+        return progress(id, attempt, percent, Instant.now(), null);
+    }
+
+    /** Cancels with {@link io.asyncreply.task.Transitions#cancel}; see {@link CancelResult.Outcome}. */
+    CancelResult cancel(String id, Instant now, String node);
+
+    /** {@link #cancel(String, Instant, String)} by an unnamed node. */
+    default CancelResult cancel(String id, Instant now) {
+        return cancel(id, now, null);
+    }
 
     /**
-     * Cancels: {@code QUEUED -> CANCELLED} at once; for a {@code RUNNING} task records a cancel
-     * request (the worker stops it); a terminal task is left alone.
+     * A page of tasks, newest first. A result is read with its bytes only when it is JSON of at most
+     * {@link io.asyncreply.task.Limits#MAX_INLINE_RESULT_BYTES} bytes; otherwise as a
+     * {@link io.asyncreply.task.TaskResult#summary}, so that a page never reads large results.
+     *
+     * @throws IllegalArgumentException for a malformed cursor
      */
-    CancelResult cancel(String id, Instant now);
-
-    /** A page of tasks, newest first. @throws IllegalArgumentException for a malformed cursor */
     TaskPage list(TaskQuery query);
 
     /**
-     * Tasks {@code RUNNING} whose lease expired before {@code now} (their worker died): queued again
-     * when they have had fewer than {@code maxAttempts} attempts, else {@code FAILED}; a task with a
-     * cancel request ends {@code CANCELLED}. Returns the tasks changed.
+     * Tasks {@code RUNNING} whose lease expired before {@code now} (their worker died), changed with
+     * {@link io.asyncreply.task.Transitions#recover}, at most a bounded number per call. Returns the
+     * tasks changed.
      */
-    java.util.List<Task> recoverExpired(Instant now, int maxAttempts);
+    List<Task> recoverExpired(Instant now, int maxAttempts, String node);
+
+    /** {@link #recoverExpired(Instant, int, String)} by an unnamed node. */
+    default List<Task> recoverExpired(Instant now, int maxAttempts) {
+        return recoverExpired(now, maxAttempts, null);
+    }
 
     /**
-     * Deletes terminal tasks (and their idempotency keys) that finished before {@code cutoff}, and
-     * the oldest beyond {@code keepAtMost} terminal tasks. Returns how many were deleted.
+     * Queued tasks past their expiry, ended with {@link io.asyncreply.task.Transitions#expire}, at
+     * most {@code max}. Returns the tasks changed.
+     */
+    List<Task> expire(Instant now, int max, String node);
+
+    /**
+     * Deletes terminal tasks (with their idempotency keys and events) that finished before
+     * {@code cutoff}, and the oldest beyond {@code keepAtMost} terminal tasks. Returns how many
+     * tasks were deleted.
      */
     int purge(Instant cutoff, long keepAtMost);
 
@@ -100,6 +150,22 @@ public interface TaskStore extends AutoCloseable {
     /** Checks the store is reachable. @throws StoreException when not */
     void ping();
 
+    // ---------------------------------------------------------------- the event log
+
+    /** A cursor after the newest event that readers may have now: where a reader that wants only new events starts. */
+    EventCursor eventHead();
+
+    /**
+     * Up to {@code limit} events after {@code cursor}, in id order; never one while an earlier one
+     * may still be committed (then {@link EventPage#pending()} is true).
+     */
+    EventPage readEvents(EventCursor cursor, int limit);
+
+    /** Up to {@code limit} events of task {@code taskId} with ids after {@code afterId}, in order. */
+    List<TaskEvent> taskEvents(String taskId, long afterId, int limit);
+
+    // ---------------------------------------------------------------- nodes
+
     /**
      * Records that node {@code nodeId} (started at {@code startedAt}) is alive at {@code now} with
      * {@code running} tasks: inserts or replaces its row in the node registry. The service calls it
@@ -109,13 +175,18 @@ public interface TaskStore extends AutoCloseable {
     }
 
     /** The node registry, ordered by node id. Default: empty (no registry). */
-    default java.util.List<NodeInfo> nodes() {
-        return java.util.List.of();
+    default List<NodeInfo> nodes() {
+        return List.of();
     }
 
     /** Removes nodes whose last heartbeat is before {@code silentSince}; returns how many. Default: none. */
     default int forgetNodes(Instant silentSince) {
         return 0;
+    }
+
+    /** Removes node {@code nodeId} from the registry (it stops); returns whether it was there. Default: no registry. */
+    default boolean forgetNode(String nodeId) {
+        return false;
     }
 
     /** Subscribes to changes made elsewhere. Default: none (a store used by one process). */

@@ -1,10 +1,10 @@
 package io.asyncreply.engine;
 
+import static org.assertj.core.api.Assertions.fail;
+
 import io.asyncreply.task.TaskContext;
 import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskResult;
-import static org.assertj.core.api.Assertions.fail;
-
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;

@@ -1,7 +1,5 @@
 package io.asyncreply.engine;
 
-import io.asyncreply.task.Health;
-import io.asyncreply.task.Task;
 import static io.asyncreply.engine.Tasks.awaitTerminal;
 import static io.asyncreply.engine.Tasks.submit;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asyncreply.handlers.Builtins;
 import io.asyncreply.store.MemoryTaskStore;
+import io.asyncreply.task.Health;
+import io.asyncreply.task.Task;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class TaskServiceBuilderTest {
 

@@ -1,15 +1,15 @@
 package io.asyncreply.engine;
 
-import io.asyncreply.task.CancelResult;
-import io.asyncreply.task.Task;
-import io.asyncreply.task.TaskHandler;
-import io.asyncreply.task.TaskResult;
-import io.asyncreply.task.TaskStatus;
 import static io.asyncreply.engine.Tasks.awaitTerminal;
 import static io.asyncreply.engine.Tasks.find;
 import static io.asyncreply.engine.Tasks.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncreply.task.CancelResult;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskHandler;
+import io.asyncreply.task.TaskResult;
+import io.asyncreply.task.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

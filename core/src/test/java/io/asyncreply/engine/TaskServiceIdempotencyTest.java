@@ -1,9 +1,5 @@
 package io.asyncreply.engine;
 
-import io.asyncreply.task.Rejection;
-import io.asyncreply.task.Submission;
-import io.asyncreply.task.Task;
-import io.asyncreply.task.TaskStatus;
 import static io.asyncreply.engine.Tasks.accepted;
 import static io.asyncreply.engine.Tasks.awaitTerminal;
 import static io.asyncreply.engine.Tasks.bytes;
@@ -11,6 +7,10 @@ import static io.asyncreply.engine.Tasks.rejected;
 import static io.asyncreply.engine.Tasks.submission;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncreply.task.Rejection;
+import io.asyncreply.task.Submission;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -1,14 +1,14 @@
 package io.asyncreply.engine;
 
+import static io.asyncreply.engine.Tasks.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskResult;
 import io.asyncreply.task.TaskStatus;
-import static io.asyncreply.engine.Tasks.bytes;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,8 +1,5 @@
 package io.asyncreply.engine;
 
-import io.asyncreply.task.Submission;
-import io.asyncreply.task.Task;
-import io.asyncreply.task.TaskStatus;
 import static io.asyncreply.engine.Tasks.accepted;
 import static io.asyncreply.engine.Tasks.awaitTerminal;
 import static io.asyncreply.engine.Tasks.bytes;
@@ -10,6 +7,9 @@ import static io.asyncreply.engine.Tasks.submission;
 import static io.asyncreply.engine.Tasks.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncreply.task.Submission;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

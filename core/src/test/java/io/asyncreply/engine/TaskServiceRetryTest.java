@@ -1,17 +1,17 @@
 package io.asyncreply.engine;
 
-import io.asyncreply.task.CancelResult;
-import io.asyncreply.task.RetryPolicy;
-import io.asyncreply.task.Task;
-import io.asyncreply.task.TaskHandler;
-import io.asyncreply.task.TaskResult;
-import io.asyncreply.task.TaskStatus;
 import static io.asyncreply.engine.Tasks.awaitTerminal;
 import static io.asyncreply.engine.Tasks.find;
 import static io.asyncreply.engine.Tasks.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.asyncreply.task.CancelResult;
+import io.asyncreply.task.RetryPolicy;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskHandler;
+import io.asyncreply.task.TaskResult;
+import io.asyncreply.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

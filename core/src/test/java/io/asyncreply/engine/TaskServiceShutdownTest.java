@@ -1,8 +1,5 @@
 package io.asyncreply.engine;
 
-import io.asyncreply.task.Rejection;
-import io.asyncreply.task.Task;
-import io.asyncreply.task.TaskStatus;
 import static io.asyncreply.engine.Tasks.bytes;
 import static io.asyncreply.engine.Tasks.find;
 import static io.asyncreply.engine.Tasks.rejected;
@@ -11,6 +8,9 @@ import static io.asyncreply.engine.Tasks.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncreply.store.MemoryTaskStore;
+import io.asyncreply.task.Rejection;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskStatus;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;

@@ -1,11 +1,5 @@
 package io.asyncreply.engine;
 
-import io.asyncreply.task.CancelResult;
-import io.asyncreply.task.Task;
-import io.asyncreply.task.TaskHandler;
-import io.asyncreply.task.TaskPage;
-import io.asyncreply.task.TaskQuery;
-import io.asyncreply.task.TaskStatus;
 import static io.asyncreply.engine.Tasks.awaitTerminal;
 import static io.asyncreply.engine.Tasks.bytes;
 import static io.asyncreply.engine.Tasks.find;
@@ -13,6 +7,12 @@ import static io.asyncreply.engine.Tasks.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.asyncreply.task.CancelResult;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskHandler;
+import io.asyncreply.task.TaskPage;
+import io.asyncreply.task.TaskQuery;
+import io.asyncreply.task.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;

@@ -1,10 +1,5 @@
 package io.asyncreply.engine;
 
-import io.asyncreply.task.Health;
-import io.asyncreply.task.Rejection;
-import io.asyncreply.task.Submission;
-import io.asyncreply.task.Task;
-import io.asyncreply.task.TaskStatus;
 import static io.asyncreply.engine.Tasks.awaitTerminal;
 import static io.asyncreply.engine.Tasks.bytes;
 import static io.asyncreply.engine.Tasks.rejected;
@@ -15,6 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asyncreply.store.MemoryTaskStore;
 import io.asyncreply.store.StoreException;
 import io.asyncreply.store.TaskStore;
+import io.asyncreply.task.Health;
+import io.asyncreply.task.Rejection;
+import io.asyncreply.task.Submission;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskStatus;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

@@ -1,5 +1,12 @@
 package io.asyncreply.engine;
 
+import static io.asyncreply.engine.Tasks.accepted;
+import static io.asyncreply.engine.Tasks.awaitTerminal;
+import static io.asyncreply.engine.Tasks.bytes;
+import static io.asyncreply.engine.Tasks.rejected;
+import static io.asyncreply.engine.Tasks.submission;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.asyncreply.task.InputFormat;
 import io.asyncreply.task.InvalidPayloadException;
 import io.asyncreply.task.Rejection;
@@ -8,13 +15,6 @@ import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskContext;
 import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskResult;
-import static io.asyncreply.engine.Tasks.accepted;
-import static io.asyncreply.engine.Tasks.awaitTerminal;
-import static io.asyncreply.engine.Tasks.bytes;
-import static io.asyncreply.engine.Tasks.rejected;
-import static io.asyncreply.engine.Tasks.submission;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -1,13 +1,13 @@
 package io.asyncreply.engine;
 
-import io.asyncreply.task.RetryPolicy;
-import io.asyncreply.task.Task;
-import io.asyncreply.task.TaskHandler;
-import io.asyncreply.task.TaskStatus;
 import static io.asyncreply.engine.Tasks.awaitTerminal;
 import static io.asyncreply.engine.Tasks.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncreply.task.RetryPolicy;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskHandler;
+import io.asyncreply.task.TaskStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

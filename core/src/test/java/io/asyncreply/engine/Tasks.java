@@ -1,5 +1,8 @@
 package io.asyncreply.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asyncreply.store.MemoryTaskStore;
 import io.asyncreply.task.RetryPolicy;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
@@ -8,9 +11,6 @@ import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.TaskResult;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.asyncreply.store.MemoryTaskStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,12 +2,12 @@ package io.asyncreply.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncreply.engine.TaskService;
 import io.asyncreply.store.MemoryTaskStore;
 import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Rejection;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
-import io.asyncreply.engine.TaskService;
 import io.asyncreply.task.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.asyncreply.store;
 
-import io.asyncreply.task.Outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asyncreply.task.CancelResult;
+import io.asyncreply.task.Outcome;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskError;
 import io.asyncreply.task.TaskPage;

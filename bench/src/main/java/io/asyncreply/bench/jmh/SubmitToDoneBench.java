@@ -1,12 +1,12 @@
 package io.asyncreply.bench.jmh;
 
+import io.asyncreply.engine.TaskService;
 import io.asyncreply.store.MemoryTaskStore;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskContext;
 import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskResult;
-import io.asyncreply.engine.TaskService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import io.asyncreply.store.InsertResult;
 import io.asyncreply.store.NewTask;
 import io.asyncreply.store.StoreException;
 import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskEvent;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,6 +51,7 @@ final class BatchInserter implements GroupCommitter.Batch {
     private final long countMaxAgeNanos;
     private final JdbcTaskStore.Hooks hooks;
     private final ChangeFeed feed;
+    private final EventLog log;
 
     // admission estimate; writer thread only
     private boolean countValid;
@@ -58,12 +60,14 @@ final class BatchInserter implements GroupCommitter.Batch {
     private long admittedSinceCount;
     private boolean flushRefused;
 
-    BatchInserter(DataSource ds, Dialect dialect, long countMaxAgeNanos, JdbcTaskStore.Hooks hooks, ChangeFeed feed) {
+    BatchInserter(DataSource ds, Dialect dialect, long countMaxAgeNanos, JdbcTaskStore.Hooks hooks, ChangeFeed feed,
+            EventLog log) {
         this.ds = ds;
         this.dialect = dialect;
         this.countMaxAgeNanos = countMaxAgeNanos;
         this.hooks = hooks;
         this.feed = feed;
+        this.log = log;
     }
 
     /** What a key is known as: the task holding it and its payload digest. */
@@ -81,14 +85,16 @@ final class BatchInserter implements GroupCommitter.Batch {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try (Connection c = ds.getConnection()) {
                 Attempt a;
+                ChangeWriter w = new ChangeWriter(c, dialect, log);
                 c.setAutoCommit(false);
                 try {
-                    a = once(c, batch, attempt == 1);
+                    a = once(w, batch, attempt == 1);
                     if (a.results() == null) {
                         Sql.rollbackQuietly(c);
                         countValid = false;
                         continue;
                     }
+                    w.finish(feed); // the queued events, and the announcement, in the same transaction
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
                     Sql.rollbackQuietly(c);
@@ -99,6 +105,7 @@ final class BatchInserter implements GroupCommitter.Batch {
                     }
                     throw e;
                 } finally {
+                    w.end();
                     Sql.autoCommitQuietly(c);
                 }
                 afterCommit(c, a);
@@ -137,15 +144,11 @@ final class BatchInserter implements GroupCommitter.Batch {
                 LOG.log(Level.WARNING, "could not flush committed tasks to disk: SQLState {0}", e.getSQLState());
             }
         }
-        try {
-            feed.queued(c);
-        } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "could not announce queued tasks: {0}", e.getMessage());
-        }
     }
 
-    private Attempt once(Connection c, List<GroupCommitter.Request> batch, boolean first) throws SQLException {
-        Map<String, Known> known = lookUpKeys(c, batch);
+    private Attempt once(ChangeWriter w, List<GroupCommitter.Request> batch, boolean first) throws SQLException {
+        Connection c = w.connection();
+        Map<OwnedKey, Known> known = lookUpKeys(c, batch);
         if (first) {
             hooks.keysLookedUp(c);
         }
@@ -163,7 +166,7 @@ final class BatchInserter implements GroupCommitter.Batch {
         for (int i = 0; i < batch.size(); i++) {
             GroupCommitter.Request r = batch.get(i);
             NewTask t = r.task();
-            String key = t.idempotencyKey();
+            OwnedKey key = OwnedKey.of(t);
             Known k = key == null ? null : known.get(key);
             if (k != null) {
                 results[i] = Arrays.equals(k.digest(), t.payloadDigest()) ? new InsertResult.Duplicate(k.task())
@@ -188,6 +191,10 @@ final class BatchInserter implements GroupCommitter.Batch {
         if (!rows.isEmpty() && !insert(c, batch, rows)) {
             return new Attempt(null, 0, counted);
         }
+        for (int i : rows) {
+            NewTask t = batch.get(i).task();
+            w.event(TaskEvent.Kind.QUEUED, t.task(), t.node(), t.task().submittedAt());
+        }
         return new Attempt(results, admitted, counted);
     }
 
@@ -202,24 +209,35 @@ final class BatchInserter implements GroupCommitter.Batch {
         return countedQueued;
     }
 
-    private Map<String, Known> lookUpKeys(Connection c, List<GroupCommitter.Request> batch) throws SQLException {
-        Set<String> keys = new LinkedHashSet<>();
+    /** An idempotency key with its owner ('' for the anonymous owner): keys are unique per owner. */
+    private record OwnedKey(String owner, String key) {
+        static OwnedKey of(NewTask t) {
+            return t.idempotencyKey() == null ? null : new OwnedKey(Rows.storedOwner(t.task()), t.idempotencyKey());
+        }
+    }
+
+    private Map<OwnedKey, Known> lookUpKeys(Connection c, List<GroupCommitter.Request> batch) throws SQLException {
+        Set<OwnedKey> keys = new LinkedHashSet<>();
         for (GroupCommitter.Request r : batch) {
-            if (r.task().idempotencyKey() != null) {
-                keys.add(r.task().idempotencyKey());
+            OwnedKey k = OwnedKey.of(r.task());
+            if (k != null) {
+                keys.add(k);
             }
         }
-        Map<String, Known> known = new HashMap<>();
-        List<String> all = new ArrayList<>(keys);
+        Map<OwnedKey, Known> known = new HashMap<>();
+        List<OwnedKey> all = new ArrayList<>(keys);
         for (int from = 0; from < all.size(); from += KEYS_PER_SELECT) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + KEYS_PER_SELECT));
+            List<OwnedKey> chunk = all.subList(from, Math.min(all.size(), from + KEYS_PER_SELECT));
             try (PreparedStatement ps = c.prepareStatement(dialect.findKeys(chunk.size()))) {
                 for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i));
+                    ps.setString(2 * i + 1, chunk.get(i).owner());
+                    ps.setString(2 * i + 2, chunk.get(i).key());
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        known.put(rs.getString(Rows.EXTRA_1), new Known(Rows.task(rs), rs.getBytes(Rows.EXTRA_2)));
+                        Task t = Rows.task(rs);
+                        known.put(new OwnedKey(Rows.storedOwner(t), rs.getString(Rows.EXTRA_1)),
+                                new Known(t, rs.getBytes(Rows.EXTRA_2)));
                     }
                 }
             }
@@ -244,6 +262,11 @@ final class BatchInserter implements GroupCommitter.Batch {
                 Sql.setString(ps, 8, n.contentType());
                 Sql.setString(ps, 9, n.idempotencyKey());
                 Sql.setBytes(ps, 10, n.payloadDigest());
+                ps.setString(11, Rows.storedOwner(t));
+                ps.setInt(12, t.priority());
+                Sql.setInstant(ps, 13, t.expiresAt());
+                Sql.setString(ps, 14, t.retryOf());
+                Sql.setString(ps, 15, t.traceparent());
                 ps.addBatch();
             }
             counts = ps.executeBatch();
@@ -270,9 +293,9 @@ final class BatchInserter implements GroupCommitter.Batch {
                 keyed.add(batch.get(i));
             }
         }
-        Map<String, Known> holders = lookUpKeys(c, keyed);
+        Map<OwnedKey, Known> holders = lookUpKeys(c, keyed);
         for (GroupCommitter.Request r : keyed) {
-            Known k = holders.get(r.task().idempotencyKey());
+            Known k = holders.get(OwnedKey.of(r.task()));
             if (k == null || !k.task().id().equals(r.task().task().id())) {
                 return false;
             }

@@ -3,17 +3,18 @@ package io.asyncreply.store.jdbc;
 import io.asyncreply.store.StoreEvents;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
- * The seam for cross-node events: the store calls it after each change other nodes may care about,
- * on the connection that made the change (after its commit), and hands it the service's
- * {@link StoreEvents} on {@link io.asyncreply.store.TaskStore#listen}. Implementations:
- * {@link #NONE} (H2, or PostgreSQL with the feed turned off) and {@link PgChangeFeed}, which sends
- * {@code pg_notify} here and runs a listening connection that calls the {@link StoreEvents}.
+ * The seam for cross-node wake-ups: the store calls {@link #announce} inside the transaction of
+ * the changes other nodes may care about, just before its commit (so that nothing is announced
+ * for a transaction that rolls back, and the announcement costs no extra transaction), and hands
+ * the service's {@link StoreEvents} on {@link io.asyncreply.store.TaskStore#listen}.
+ * Implementations: {@link #NONE} (H2, or PostgreSQL with the feed turned off) and
+ * {@link PgChangeFeed} ({@code pg_notify}, and a listening connection that calls the
+ * {@link StoreEvents}).
  *
- * <p>Hazards: methods run on the caller's thread (the writer thread for {@link #queued}); they must
- * not block. A failure is logged by the store and otherwise ignored: events are wake-ups, and
- * polling covers a lost one.
+ * <p>Hazards: announcements are wake-ups, not data: receivers read the store. They must not block.
  */
 interface ChangeFeed extends AutoCloseable {
     /** A feed that tells nobody. */
@@ -24,16 +25,11 @@ interface ChangeFeed extends AutoCloseable {
     default void start(StoreEvents events) {
     }
 
-    /** Tasks were queued (inserted, re-queued or recovered). */
-    default void queued(Connection c) throws SQLException {
-    }
-
-    /** Task {@code id} reached a terminal state. */
-    default void finished(Connection c, String id) throws SQLException {
-    }
-
-    /** A cancel was requested for running task {@code id}. */
-    default void cancelRequested(Connection c, String id) throws SQLException {
+    /**
+     * Announces, on {@code c} inside its transaction: events were appended ({@code events}), tasks
+     * became ready ({@code queued}), cancels were requested for running tasks ({@code cancels}).
+     */
+    default void announce(Connection c, boolean events, boolean queued, List<String> cancels) throws SQLException {
     }
 
     @Override

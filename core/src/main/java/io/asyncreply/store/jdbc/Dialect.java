@@ -1,5 +1,6 @@
 package io.asyncreply.store.jdbc;
 
+import io.asyncreply.task.Limits;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -7,175 +8,158 @@ import java.sql.Statement;
 import java.util.regex.Pattern;
 
 /**
- * The SQL of one database for one table prefix, built once. Every state change is one conditional
- * UPDATE whose WHERE clause is the compare-and-set (current status and, for a running task, the
- * attempt number, which is the fencing token); the new row comes back from the same statement
- * ({@code RETURNING} on PostgreSQL, a {@code FINAL TABLE} data-change delta table on H2).
+ * The SQL of one database for one table prefix, built once. No statement here decides a state
+ * change: reads select the rows a change may apply to, {@link #update} writes a snapshot that
+ * {@link io.asyncreply.task.Transitions} decided, as a compare-and-set on every column the decision
+ * read (status, attempts, cancel request, progress, lease expiry).
  *
- * <p>Hazards: the table prefix is pasted into SQL, so it is checked against
- * {@link #PREFIX} here and nowhere else; no other caller-supplied text is ever pasted into SQL.
- * Parameter positions are documented beside each statement and must match {@code JdbcTaskStore}.
- * Every {@code ?} inside a CASE is CAST, because PostgreSQL cannot infer its type there.
+ * <p>Hazards: the table prefix is pasted into SQL, so it is checked against {@link #PREFIX} here
+ * and nowhere else; no other caller-supplied text is ever pasted into SQL. Parameter positions are
+ * documented beside each statement and must match their callers. A {@code ?} whose type
+ * PostgreSQL cannot infer is CAST.
  */
 final class Dialect {
     /** Allowed table name prefixes: unquoted identifiers, so that every database folds them alike. */
     static final Pattern PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,29}");
 
-    /** The row snapshot columns, in the order {@link Rows#task} reads them. */
-    static final String SNAPSHOT = "seq, id, type, status, submitted_at, started_at, finished_at, attempts, progress, "
-            + "result, result_type, error_message, cancel_requested, run_at";
+    /**
+     * The task snapshot columns, in the order {@link Rows#task} reads them (1 to 23). Column 10 is
+     * the result: every result in {@link #SNAPSHOT}, only small JSON ones in {@link #pageSnapshot}.
+     */
+    private static final String SNAPSHOT_HEAD = "seq, id, type, status, submitted_at, started_at, finished_at, "
+            + "attempts, progress, ";
+    private static final String SNAPSHOT_TAIL = ", result_type, error_message, cancel_requested, run_at, error_code, "
+            + "owner, priority, expires_at, retry_of, traceparent, result_size, lease_owner, lease_until";
+    static final String SNAPSHOT = SNAPSHOT_HEAD + "result" + SNAPSHOT_TAIL;
+    /** The event columns, in the order {@link Rows#event} reads them (1 to 23). */
+    static final String EVENT = "e.seq, e.kind, e.made_at, e.node, e.status, e.attempts, e.progress, e.started_at, "
+            + "e.finished_at, e.run_at, e.error_code, e.error_message, e.cancel_requested, t.id, t.type, "
+            + "t.submitted_at, t.owner, t.priority, t.expires_at, t.retry_of, t.traceparent, t.result_type, "
+            + "t.result_size";
     private static final String TS = "TIMESTAMP WITH TIME ZONE";
 
     final JdbcTaskStore.Database database;
+    final boolean pg;
     final String prefix;
     final String tasks;
+    final String events;
     final String versions;
     final String nodes;
-    private final String binary;
+    /** A page's snapshot columns: results are read only when they would be inlined. */
+    final String pageSnapshot;
 
     final String insert;
+    final String insertEvent;
     final String find;
-    final String claim;
-    final String claimReady;
-    final String claimSeq;
+    final String findMany;
+    final String update;
     final String renewLeases;
-    final String finish;
-    final String requeue;
-    final String progress;
-    final String cancel;
-    final String recoverExpired;
     final String countQueued;
+    final String maxEventSeq;
+    final String selectExpired;
+    final String selectExpiring;
     final String purgeBefore;
     final String purgeBoundary;
     final String purgeUpTo;
+    final String deleteEvents;
+    final String deleteTasks;
+    final String taskEvents;
+    final String readEvents;
     final String heartbeat;
     final String listNodes;
     final String forgetNodes;
+    final String forgetNode;
+    final String notify;
 
     Dialect(JdbcTaskStore.Database database, String prefix) {
         if (!prefix.isEmpty() && !PREFIX.matcher(prefix).matches()) {
             throw new IllegalArgumentException("table prefix must match " + PREFIX.pattern() + ": '" + prefix + "'");
         }
         this.database = database;
+        this.pg = database == JdbcTaskStore.Database.POSTGRESQL;
         this.prefix = prefix;
         this.tasks = prefix + "tasks";
+        this.events = prefix + "events";
         this.versions = prefix + "schema_version";
         this.nodes = prefix + "nodes";
-        this.binary = database == JdbcTaskStore.Database.POSTGRESQL ? "BYTEA" : "BINARY VARYING";
+        this.pageSnapshot = SNAPSHOT_HEAD + "CASE WHEN result_json AND result_size <= " + Limits.MAX_INLINE_RESULT_BYTES
+                + " THEN result ELSE NULL END" + SNAPSHOT_TAIL;
 
         // 1 id, 2 type, 3 status, 4 submitted_at, 5 attempts, 6 run_at, 7 payload, 8 payload_type,
-        // 9 idempotency_key, 10 payload_digest
+        // 9 idempotency_key, 10 payload_digest, 11 owner, 12 priority, 13 expires_at, 14 retry_of, 15 traceparent
         String ins = "INSERT INTO " + tasks + " (id, type, status, submitted_at, attempts, run_at, payload, "
-                + "payload_type, idempotency_key, payload_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + "payload_type, idempotency_key, payload_digest, owner, priority, expires_at, retry_of, traceparent) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         // PostgreSQL: a key taken meanwhile (another node) gives update count 0 instead of an error that
         // would abort the whole transaction. H2 has no such clause: a violation is caught and retried.
-        this.insert = database == JdbcTaskStore.Database.POSTGRESQL ? ins + " ON CONFLICT (idempotency_key) DO NOTHING"
-                : ins;
+        this.insert = pg ? ins + " ON CONFLICT (owner, idempotency_key) DO NOTHING" : ins;
+
+        // 1 task_id, 2 kind, 3 made_at, 4 node, 5 status, 6 attempts, 7 progress, 8 started_at, 9 finished_at,
+        // 10 run_at, 11 error_code, 12 error_message, 13 cancel_requested [, 14 seq (H2)]
+        String evCols = "task_id, kind, made_at, node, status, attempts, progress, started_at, finished_at, run_at, "
+                + "error_code, error_message, cancel_requested";
+        this.insertEvent = pg
+                ? "INSERT INTO " + events + " (" + evCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                : "INSERT INTO " + events + " (" + evCols + ", seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
         // 1 id
         this.find = "SELECT " + SNAPSHOT + " FROM " + tasks + " WHERE id = ?";
+        // 1 array of ids
+        this.findMany = "SELECT " + SNAPSHOT + " FROM " + tasks + " WHERE id = ANY(?) ORDER BY seq";
 
-        boolean pg = database == JdbcTaskStore.Database.POSTGRESQL;
-        String claimSet = "UPDATE " + tasks + " SET status = 'RUNNING', attempts = attempts + 1, started_at = ?, "
-                + "run_at = NULL, finished_at = NULL, result = NULL, result_type = NULL, cancel_requested = FALSE, "
-                + "lease_owner = ?, lease_until = ? ";
-        // "ORDER BY status, ..." although status is fixed: H2 2.5 only reads tasks_claim_ix in order when
-        // the ORDER BY names its leading column too; without it, it sorted every queued row on each claim
-        // (measured: 40-550 ms per claim with 60,000 queued, against 0.6 ms). PostgreSQL plans both alike.
-        String ready = "SELECT seq FROM " + tasks + " WHERE status = 'QUEUED' AND run_at <= ? "
-                + "ORDER BY status, run_at, seq LIMIT 1";
-        // PostgreSQL, one statement: 1 started_at, 2 lease_owner, 3 lease_until, 4 now. SKIP LOCKED lets
-        // concurrent claimers on every node pass each other; the outer status check is the CAS.
-        // H2, two statements run under an in-process lock (see JdbcTaskStore#claim): H2 2.5 applies
-        // LIMIT before skipping locked rows, so a SKIP LOCKED claim comes back empty whenever the
-        // oldest ready row is locked; measured: 8 threads claimed 15 of 1,000 ready tasks.
-        // claimReady: 1 now; claimSeq: 1 started_at, 2 lease_owner, 3 lease_until, 4 seq.
-        this.claim = pg ? returning(claimSet + "WHERE seq = (" + ready + " FOR UPDATE SKIP LOCKED) AND status = 'QUEUED'",
-                SNAPSHOT + ", payload, payload_type") : null;
-        this.claimReady = pg ? null : ready;
-        this.claimSeq = pg ? null : returning(claimSet + "WHERE seq = ? AND status = 'QUEUED'",
-                SNAPSHOT + ", payload, payload_type");
+        // The compare-and-set write of a decided snapshot.
+        // 1 status, 2 started_at, 3 finished_at, 4 attempts, 5 progress, 6 result, 7 result_type, 8 result_size,
+        // 9 result_json, 10 error_code, 11 error_message, 12 cancel_requested, 13 run_at, 14 lease_owner,
+        // 15 lease_until; expected: 16 id, 17 status, 18 attempts, 19 cancel_requested, 20 progress, 21 lease_until
+        this.update = "UPDATE " + tasks + " SET status = ?, started_at = ?, finished_at = ?, attempts = ?, progress = ?, "
+                + "result = ?, result_type = ?, result_size = ?, result_json = ?, error_code = ?, error_message = ?, "
+                + "cancel_requested = ?, run_at = ?, lease_owner = ?, lease_until = ? "
+                + "WHERE id = ? AND status = ? AND attempts = ? AND cancel_requested = ? "
+                + "AND progress IS NOT DISTINCT FROM CAST(? AS SMALLINT) "
+                + "AND lease_until IS NOT DISTINCT FROM CAST(? AS " + TS + ")";
 
         // 1 lease_until, 2 owner
         this.renewLeases = "UPDATE " + tasks + " SET lease_until = ? WHERE status = 'RUNNING' AND lease_owner = ?";
 
-        // 1 status, 2 finished_at, 3 result, 4 result_type, 5 error_message, 6 id, 7 attempt
-        this.finish = returning("UPDATE " + tasks + " SET "
-                + "status = CASE WHEN cancel_requested THEN 'CANCELLED' ELSE CAST(? AS VARCHAR(16)) END, "
-                + "finished_at = ?, "
-                + "result = CASE WHEN cancel_requested THEN NULL ELSE CAST(? AS " + binary + ") END, "
-                + "result_type = CASE WHEN cancel_requested THEN NULL ELSE CAST(? AS VARCHAR) END, "
-                + "error_message = CASE WHEN cancel_requested THEN NULL ELSE CAST(? AS VARCHAR) END, "
-                + "run_at = NULL, lease_owner = NULL, lease_until = NULL "
-                + "WHERE id = ? AND status = 'RUNNING' AND attempts = ?", SNAPSHOT);
-
-        // 1 run_at, 2 finished_at (if cancelled), 3 error_message, 4 id, 5 attempt
-        this.requeue = returning("UPDATE " + tasks + " SET "
-                + "status = CASE WHEN cancel_requested THEN 'CANCELLED' ELSE 'QUEUED' END, "
-                + "run_at = CASE WHEN cancel_requested THEN NULL ELSE CAST(? AS " + TS + ") END, "
-                + "finished_at = CASE WHEN cancel_requested THEN CAST(? AS " + TS + ") ELSE NULL END, "
-                + "error_message = CASE WHEN cancel_requested THEN NULL ELSE CAST(? AS VARCHAR) END, "
-                + "result = NULL, result_type = NULL, lease_owner = NULL, lease_until = NULL "
-                + "WHERE id = ? AND status = 'RUNNING' AND attempts = ?", SNAPSHOT);
-
-        // 1 progress, 2 id, 3 attempt
-        this.progress = "UPDATE " + tasks + " SET progress = ? WHERE id = ? AND status = 'RUNNING' AND attempts = ?";
-
-        // 1 finished_at, 2 id. QUEUED -> CANCELLED; RUNNING -> cancel requested. The new status tells which.
-        this.cancel = returning("UPDATE " + tasks + " SET "
-                + "finished_at = CASE WHEN status = 'QUEUED' THEN CAST(? AS " + TS + ") ELSE finished_at END, "
-                + "run_at = CASE WHEN status = 'QUEUED' THEN NULL ELSE run_at END, "
-                + "error_message = CASE WHEN status = 'QUEUED' THEN NULL ELSE error_message END, "
-                + "cancel_requested = CASE WHEN status = 'RUNNING' THEN TRUE ELSE cancel_requested END, "
-                + "status = CASE WHEN status = 'QUEUED' THEN 'CANCELLED' ELSE status END "
-                + "WHERE id = ? AND status IN ('QUEUED', 'RUNNING')", SNAPSHOT);
-
-        // 1 maxAttempts, 2 maxAttempts, 3 now (finished_at), 4 maxAttempts, 5 now (run_at), 6 maxAttempts,
-        // 7 now (expiry, subquery), 8 limit, 9 now (expiry, re-checked on the locked row)
-        this.recoverExpired = returning("UPDATE " + tasks + " SET "
-                + "status = CASE WHEN cancel_requested THEN 'CANCELLED' WHEN attempts >= CAST(? AS INTEGER) "
-                + "THEN 'FAILED' ELSE 'QUEUED' END, "
-                + "finished_at = CASE WHEN cancel_requested OR attempts >= CAST(? AS INTEGER) "
-                + "THEN CAST(? AS " + TS + ") ELSE NULL END, "
-                + "run_at = CASE WHEN cancel_requested OR attempts >= CAST(? AS INTEGER) THEN NULL "
-                + "ELSE CAST(? AS " + TS + ") END, "
-                + "error_message = CASE WHEN cancel_requested THEN NULL "
-                + "WHEN attempts >= CAST(? AS INTEGER) THEN 'Abandoned after ' || CAST(attempts AS VARCHAR(11)) "
-                + "|| ' attempts whose workers stopped without finishing.' "
-                + "ELSE 'Attempt ' || CAST(attempts AS VARCHAR(11)) "
-                + "|| ' stopped without finishing (its worker''s lease expired).' END, "
-                + "result = NULL, result_type = NULL, lease_owner = NULL, lease_until = NULL "
-                + "WHERE seq IN (SELECT seq FROM " + tasks + " WHERE status = 'RUNNING' AND lease_until < ? "
-                + "ORDER BY lease_until LIMIT ?" + (pg ? " FOR UPDATE SKIP LOCKED" : "") + ") "
-                + "AND status = 'RUNNING' AND lease_until < ?", SNAPSHOT);
-
-        // Chunked statements (recovery above, purges below) pick their rows with "seq IN (SELECT ...
-        // LIMIT ?)". H2 2.5 may re-evaluate that subquery while the statement changes rows and so
-        // change more rows than the LIMIT (seen: 3 with LIMIT 2). Harmless, because each predicate
-        // (expired lease; finished before the cutoff; beyond the newest keepAtMost) stays true of the
-        // rows it selects as rows are changed, but callers loop while n >= LIMIT, not n == LIMIT.
         this.countQueued = "SELECT COUNT(*) FROM " + tasks + " WHERE status = 'QUEUED'";
+        this.maxEventSeq = "SELECT COALESCE(MAX(seq), 0) FROM " + events;
 
-        // 1 cutoff, 2 batch
-        // H2 re-evaluates a "seq IN (SELECT ... LIMIT ?)" subquery for every row it deletes, so the
-        // chunked deletes cost O(chunk^2) index reads there (measured: 8.3 s for a chunk of 1,000,
-        // against 0.1-0.4 s): H2 deletes with its own "FETCH FIRST ? ROWS ONLY" instead, which
-        // PostgreSQL does not have.
-        this.purgeBefore = pg ? "DELETE FROM " + tasks + " WHERE seq IN (SELECT seq FROM " + tasks
-                + " WHERE finished_at < ? ORDER BY finished_at, seq LIMIT ?)"
-                : "DELETE FROM " + tasks + " WHERE finished_at < ? FETCH FIRST ? ROWS ONLY";
-        // Beyond the newest keepAtMost, in two steps. purgeBoundary (1 keepAtMost) reads the newest
-        // finished row that is one too many: one index walk of keepAtMost entries per purge. (The former
-        // single "DELETE ... IN (... OFFSET keepAtMost)" made H2 walk them again for every chunk, and
-        // took 29% of the CPU of an H2 intake benchmark.) purgeUpTo (1 finished_at, 2 finished_at,
-        // 3 seq, 4 batch) then deletes that row and every older one, oldest first. Rows only ever
-        // join the newest, so the boundary stays beyond keepAtMost, and nodes purging at once never
-        // delete more than the surplus.
+        // Rows a recovery may change: 1 now, 2 limit. SKIP LOCKED: nodes recovering at once pass each other.
+        this.selectExpired = "SELECT " + SNAPSHOT + " FROM " + tasks + " WHERE status = 'RUNNING' AND lease_until < ? "
+                + "ORDER BY lease_until LIMIT ?" + (pg ? " FOR UPDATE SKIP LOCKED" : "");
+        // Queued rows past their expiry: 1 now, 2 limit
+        this.selectExpiring = "SELECT " + SNAPSHOT + " FROM " + tasks + " WHERE status = 'QUEUED' AND expires_at <= ? "
+                + "ORDER BY " + (pg ? "" : "status, ") + "expires_at LIMIT ?" + (pg ? " FOR UPDATE SKIP LOCKED" : "");
+
+        // Purge picks ids, then deletes their events and them (see JdbcTaskStore#purge).
+        // purgeBefore: 1 cutoff, 2 limit
+        this.purgeBefore = "SELECT id FROM " + tasks + " WHERE finished_at < ? ORDER BY finished_at, seq LIMIT ?";
+        // Beyond the newest keepAtMost, in two steps. purgeBoundary (1 keepAtMost) reads the newest finished
+        // row that is one too many: one index walk of keepAtMost entries per purge. purgeUpTo (1 finished_at,
+        // 2 finished_at, 3 seq, 4 limit) then picks that row and older ones, oldest first. Rows only ever
+        // join the newest, so the boundary stays beyond keepAtMost, and nodes purging at once never delete
+        // more than the surplus.
         this.purgeBoundary = "SELECT finished_at, seq FROM " + tasks + " WHERE finished_at IS NOT NULL "
                 + "ORDER BY finished_at DESC, seq DESC LIMIT 1 OFFSET ?";
-        String upTo = "finished_at <= ? AND (finished_at < ? OR seq <= ?)";
-        this.purgeUpTo = pg ? "DELETE FROM " + tasks + " WHERE seq IN (SELECT seq FROM " + tasks + " WHERE " + upTo
-                + " ORDER BY finished_at, seq LIMIT ?)" : "DELETE FROM " + tasks + " WHERE " + upTo + " FETCH FIRST ? ROWS ONLY";
+        this.purgeUpTo = "SELECT id FROM " + tasks + " WHERE finished_at <= ? AND (finished_at < ? OR seq <= ?) "
+                + "ORDER BY finished_at, seq LIMIT ?";
+        // 1 array of ids. Only terminal tasks are deleted: a row that is not terminal any more cannot be
+        // (terminal rows never change), so the condition only guards against a caller's mistake.
+        this.deleteEvents = "DELETE FROM " + events + " WHERE task_id = ANY(?)";
+        this.deleteTasks = "DELETE FROM " + tasks + " WHERE id = ANY(?) AND finished_at IS NOT NULL";
+
+        // 1 task id, 2 after seq, 3 limit
+        this.taskEvents = "SELECT " + EVENT + " FROM " + events + " e JOIN " + tasks + " t ON t.id = e.task_id "
+                + "WHERE e.task_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?";
+        // PostgreSQL: 1 after seq, 2 limit; with the statement snapshot's xmin and xmax (xid8, as numbers) in
+        // columns 1 and 2, then EVENT from column 3 (see PgEventLog). H2: 1 after seq, 2 up to seq, 3 limit.
+        this.readEvents = pg
+                ? "SELECT CAST(CAST(pg_snapshot_xmin(pg_current_snapshot()) AS TEXT) AS BIGINT), "
+                        + "CAST(CAST(pg_snapshot_xmax(pg_current_snapshot()) AS TEXT) AS BIGINT), x.* FROM (SELECT 1) one "
+                        + "LEFT JOIN LATERAL (SELECT " + EVENT + " FROM " + events + " e JOIN " + tasks
+                        + " t ON t.id = e.task_id WHERE e.seq > ? ORDER BY e.seq LIMIT ?) x ON TRUE ORDER BY 3"
+                : "SELECT " + EVENT + " FROM " + events + " e JOIN " + tasks + " t ON t.id = e.task_id "
+                        + "WHERE e.seq > ? AND e.seq <= ? ORDER BY e.seq LIMIT ?";
 
         // node registry. heartbeat: 1 node_id, 2 started_at, 3 last_heartbeat, 4 running (an upsert)
         String cols = " (node_id, started_at, last_heartbeat, running) ";
@@ -188,30 +172,44 @@ final class Dialect {
                 + " ORDER BY node_id LIMIT ?";
         // 1 silent since
         this.forgetNodes = "DELETE FROM " + nodes + " WHERE last_heartbeat < ?";
+        // 1 node id
+        this.forgetNode = "DELETE FROM " + nodes + " WHERE node_id = ?";
+        // PostgreSQL: 1 channel, 2 payload
+        this.notify = "SELECT pg_notify(?, ?)";
     }
 
-    /** An UPDATE that yields the changed rows' {@code columns} when run with executeQuery. */
-    private String returning(String update, String columns) {
-        return database == JdbcTaskStore.Database.POSTGRESQL ? update + " RETURNING " + columns
-                : "SELECT " + columns + " FROM FINAL TABLE (" + update + ")";
+    /**
+     * Ready tasks to claim. PostgreSQL: {@code FOR UPDATE SKIP LOCKED}, so concurrent claimers on
+     * every node pass each other. H2 (embedded, its claimers share this JVM and take turns, see
+     * {@link JdbcTaskStore#claim}): a plain read; the write's compare-and-set refuses a row that
+     * changed since. Parameters: 1 now (run_at), 2 now (expiry), [3 array of types], then limit.
+     */
+    String selectReady(boolean byType) {
+        // "ORDER BY status, ..." on H2 although status is fixed: H2 2.5 only reads tasks_ready_ix in order
+        // when the ORDER BY names its leading column too; without it, it sorted every queued row on each claim.
+        return "SELECT " + SNAPSHOT + ", payload, payload_type FROM " + tasks + " WHERE status = 'QUEUED' "
+                + "AND run_at <= ? AND (expires_at IS NULL OR expires_at > ?)" + (byType ? " AND type = ANY(?)" : "")
+                + " ORDER BY " + (pg ? "" : "status, ") + "priority DESC, run_at, seq LIMIT ?"
+                + (pg ? " FOR UPDATE SKIP LOCKED" : "");
     }
 
-    /** The snapshot plus key columns of tasks holding any of {@code n} idempotency keys. */
+    /** The snapshot plus key columns of tasks holding any of {@code n} (owner, idempotency key) pairs. */
     String findKeys(int n) {
         StringBuilder sb = new StringBuilder("SELECT ").append(SNAPSHOT)
-                .append(", idempotency_key, payload_digest FROM ").append(tasks).append(" WHERE idempotency_key IN (");
+                .append(", idempotency_key, payload_digest FROM ").append(tasks)
+                .append(" WHERE (owner, idempotency_key) IN (");
         for (int i = 0; i < n; i++) {
-            sb.append(i == 0 ? "?" : ", ?");
+            sb.append(i == 0 ? "(?, ?)" : ", (?, ?)");
         }
         return sb.append(')').toString();
     }
 
     /**
-     * A page of the list: {@code status}, {@code type} and {@code before} say which filters are
-     * bound, in that order, then the limit.
+     * A page of the list: {@code status}, {@code type}, {@code owner} and {@code before} say which
+     * filters are bound, in that order, then the limit.
      */
-    String list(boolean status, boolean type, boolean before) {
-        StringBuilder sb = new StringBuilder("SELECT ").append(SNAPSHOT).append(" FROM ").append(tasks)
+    String list(boolean status, boolean type, boolean owner, boolean before) {
+        StringBuilder sb = new StringBuilder("SELECT ").append(pageSnapshot).append(" FROM ").append(tasks)
                 .append(" WHERE 1 = 1");
         if (status) {
             sb.append(" AND status = ?");
@@ -219,10 +217,13 @@ final class Dialect {
         if (type) {
             sb.append(" AND type = ?");
         }
+        if (owner) {
+            sb.append(" AND owner = ?");
+        }
         if (before) {
             sb.append(" AND seq < ?");
         }
-        // Name the filtered column first (see "ready" above): H2 then reads tasks_status_seq_ix or
+        // Name the filtered column first (see selectReady): H2 then reads tasks_status_seq_ix or
         // tasks_type_seq_ix in order and stops after LIMIT rows instead of sorting every match.
         sb.append(" ORDER BY ");
         if (status) {
@@ -243,7 +244,7 @@ final class Dialect {
      * @return false when the database refused (H2: the user lacks admin rights)
      */
     boolean flushAfterCommit(Connection c) throws SQLException {
-        if (database != JdbcTaskStore.Database.H2) {
+        if (pg) {
             return true;
         }
         try (Statement s = c.createStatement()) {
@@ -263,7 +264,7 @@ final class Dialect {
      * H2 has no such lock and commits DDL at once; {@link Schema} serializes within the JVM instead.
      */
     void lockForMigration(Connection c) throws SQLException {
-        if (database != JdbcTaskStore.Database.POSTGRESQL) {
+        if (!pg) {
             return;
         }
         String schema = c.getSchema();
@@ -277,6 +278,11 @@ final class Dialect {
 
     /** The migration scripts' folder on the class path. */
     String scriptFolder() {
-        return database == JdbcTaskStore.Database.POSTGRESQL ? "postgresql" : "h2";
+        return pg ? "postgresql" : "h2";
+    }
+
+    /** The SQL array element type for task ids. */
+    String idArrayType() {
+        return "VARCHAR";
     }
 }

@@ -1,21 +1,27 @@
 package io.asyncreply.store.jdbc;
 
+import io.asyncreply.store.ClaimRequest;
 import io.asyncreply.store.ClaimedTask;
+import io.asyncreply.store.Completion;
+import io.asyncreply.store.EventCursor;
+import io.asyncreply.store.EventPage;
 import io.asyncreply.store.InsertResult;
 import io.asyncreply.store.NewTask;
 import io.asyncreply.store.NodeInfo;
-import io.asyncreply.task.Outcome;
 import io.asyncreply.store.SeqCursor;
 import io.asyncreply.store.StoreEvents;
 import io.asyncreply.store.StoreException;
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.task.CancelResult;
+import io.asyncreply.task.Limits;
 import io.asyncreply.task.Task;
-import io.asyncreply.task.TaskError;
+import io.asyncreply.task.TaskEvent;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.TaskStatus;
+import io.asyncreply.task.Transitions;
 import java.lang.System.Logger.Level;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -25,8 +31,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -44,13 +54,17 @@ import javax.sql.DataSource;
  *         .build();                                          // detects, migrates, starts the writer
  * }</pre>
  *
- * <p>Schema: {@link #build()} creates and upgrades its own tables ({@code <prefix>tasks},
- * {@code <prefix>schema_version}, and the node registry {@code <prefix>nodes}) with plain SQL per database, safely when several nodes start at
- * once. Every state change is one conditional UPDATE on the task's current status and, for a
- * running task, its attempt number (the fencing token), returning the new row. On PostgreSQL,
- * claims take the oldest ready row with {@code FOR UPDATE SKIP LOCKED}, so concurrent claimers on
- * any node never wait for each other nor take the same task; on H2 (embedded, one process) claims
- * are serialized in the JVM (see {@link #claim}). Inserts are group-committed by one writer thread
+ * <p>Schema: {@link Builder#build()} creates and upgrades its own tables ({@code <prefix>tasks},
+ * {@code <prefix>events}, {@code <prefix>nodes}, {@code <prefix>schema_version}) with plain SQL
+ * per database, safely when several nodes start at once.
+ *
+ * <p>Every state change is one transaction: read the rows it may apply to, decide with
+ * {@link Transitions}, write each decided snapshot as a compare-and-set UPDATE on the state read,
+ * append the events of the applied changes, announce them to the other nodes, commit (see
+ * {@link ChangeWriter}). A compare-and-set that finds the row changed reads it again and decides
+ * again. On PostgreSQL claims pick ready rows with {@code FOR UPDATE SKIP LOCKED}, so concurrent
+ * claimers on any node never wait for each other nor take the same task; on H2 (embedded, one
+ * process) claims are serialized in the JVM. Inserts are group-committed by one writer thread
  * (see {@link GroupCommitter}); an insert's stage completes after COMMIT (on H2, after the commit
  * was also written to the database file).
  *
@@ -69,13 +83,14 @@ import javax.sql.DataSource;
  */
 public final class JdbcTaskStore implements TaskStore {
     private static final System.Logger LOG = System.getLogger(JdbcTaskStore.class.getName());
-    /** Rows changed per statement by recovery and purge, by default. */
+    /** Rows changed per transaction by recovery, expiry and purge, by default. */
     static final int CHUNK = 1000;
-    private static final int MAX_TYPE_LENGTH = 100;
-    private static final int MAX_KEY_LENGTH = 255;
-    private static final int MAX_ID_LENGTH = 64;
     /** Most nodes {@link #nodes()} returns. */
     static final int MAX_NODES = 1000;
+    /** Compare-and-set rounds before a change that keeps finding its row changed gives up. */
+    private static final int CAS_ROUNDS = 8;
+    /** Transactions tried again after a deadlock or serialization failure. */
+    private static final int TX_ATTEMPTS = 3;
 
     /** The databases this store speaks. */
     public enum Database {
@@ -100,18 +115,20 @@ public final class JdbcTaskStore implements TaskStore {
     private final DataSource dataSource;
     private final Dialect dialect;
     private final ChangeFeed feed;
+    private final EventLog log;
     private final GroupCommitter committer;
     private final int chunk;
     /** H2 only: serializes claims within this JVM (see {@link #claim}). */
     private final ReentrantLock claimLock = new ReentrantLock();
     private volatile boolean closed;
 
-    private JdbcTaskStore(Builder b, Dialect dialect, ChangeFeed feed) {
+    private JdbcTaskStore(Builder b, Dialect dialect, ChangeFeed feed, EventLog log) {
         this.dataSource = b.dataSource;
         this.dialect = dialect;
         this.feed = feed;
+        this.log = log;
         this.chunk = b.chunk;
-        BatchInserter inserter = new BatchInserter(dataSource, dialect, b.countMaxAge.toNanos(), b.hooks, feed);
+        BatchInserter inserter = new BatchInserter(dataSource, dialect, b.countMaxAge.toNanos(), b.hooks, feed, log);
         this.committer = new GroupCommitter(inserter, b.maxBatchSize, b.maxWaitingInserts, b.closeWait.toMillis());
     }
 
@@ -130,6 +147,78 @@ public final class JdbcTaskStore implements TaskStore {
         return dialect.tasks;
     }
 
+    /** The name of the events table (prefix included), for operators and tests. */
+    public String eventsTable() {
+        return dialect.events;
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    /** The body of a transaction; it may run more than once (after a deadlock), so it only reads and writes the database. */
+    private interface Body<T> {
+        T run(ChangeWriter w) throws SQLException;
+    }
+
+    /**
+     * Runs {@code body} in one transaction and commits; the writer's events and announcement go in
+     * last. Tried again after a deadlock or a serialization failure (the database rolled back).
+     */
+    private <T> T inTransaction(String what, Body<T> body) {
+        SQLException last = null;
+        for (int attempt = 1; attempt <= TX_ATTEMPTS; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                ChangeWriter w = new ChangeWriter(c, dialect, log);
+                c.setAutoCommit(false);
+                try {
+                    T result = body.run(w);
+                    w.finish(feed);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    Sql.rollbackQuietly(c);
+                    throw e;
+                } finally {
+                    w.end();
+                    Sql.autoCommitQuietly(c);
+                }
+            } catch (SQLException e) {
+                if (!Sql.isRetryable(e)) {
+                    throw Sql.failure(what, e);
+                }
+                last = e;
+            }
+        }
+        throw Sql.failure(what, last);
+    }
+
+    private Array ids(Connection c, Collection<String> ids) throws SQLException {
+        return c.createArrayOf(dialect.idArrayType(), ids.toArray(new String[0]));
+    }
+
+    private Map<String, Rows.Leased> read(Connection c, Collection<String> ids) throws SQLException {
+        Map<String, Rows.Leased> found = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(dialect.findMany)) {
+            ps.setArray(1, ids(c, ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Rows.Leased l = Rows.leased(rs);
+                    found.put(l.task().id(), l);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static List<Rows.Leased> readAll(PreparedStatement ps) throws SQLException {
+        List<Rows.Leased> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(Rows.leased(rs));
+            }
+        }
+        return out;
+    }
+
     // ---------------------------------------------------------------- insert
 
     /**
@@ -141,10 +230,15 @@ public final class JdbcTaskStore implements TaskStore {
     public CompletionStage<InsertResult> insert(NewTask task, long queueLimit) {
         Task t = task.task();
         String invalid = t.status() != TaskStatus.QUEUED ? "a new task must be QUEUED"
-                : t.id().length() > MAX_ID_LENGTH ? "task id longer than " + MAX_ID_LENGTH + " characters"
-                : t.type().length() > MAX_TYPE_LENGTH ? "task type longer than " + MAX_TYPE_LENGTH + " characters"
-                : task.idempotencyKey() != null && task.idempotencyKey().length() > MAX_KEY_LENGTH
-                        ? "idempotency key longer than " + MAX_KEY_LENGTH + " characters"
+                : t.id().length() > Limits.MAX_ID_LENGTH ? "task id longer than " + Limits.MAX_ID_LENGTH + " characters"
+                : t.type().length() > Limits.MAX_TYPE_LENGTH
+                        ? "task type longer than " + Limits.MAX_TYPE_LENGTH + " characters"
+                : task.idempotencyKey() != null && task.idempotencyKey().length() > Limits.MAX_IDEMPOTENCY_KEY_LENGTH
+                        ? "idempotency key longer than " + Limits.MAX_IDEMPOTENCY_KEY_LENGTH + " characters"
+                : t.owner() != null && t.owner().length() > Limits.MAX_OWNER_LENGTH
+                        ? "owner longer than " + Limits.MAX_OWNER_LENGTH + " characters"
+                : t.traceparent() != null && t.traceparent().length() > Limits.MAX_TRACEPARENT_LENGTH
+                        ? "traceparent longer than " + Limits.MAX_TRACEPARENT_LENGTH + " characters"
                         : null;
         if (invalid != null) {
             return CompletableFuture.failedFuture(new StoreException("cannot store this task: " + invalid));
@@ -158,7 +252,9 @@ public final class JdbcTaskStore implements TaskStore {
     public Optional<Task> find(String id) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.find)) {
             ps.setString(1, id);
-            return one(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.task(rs)) : Optional.empty();
+            }
         } catch (SQLException e) {
             throw Sql.failure("could not read a task", e);
         }
@@ -167,7 +263,7 @@ public final class JdbcTaskStore implements TaskStore {
     @Override
     public TaskPage list(TaskQuery query) {
         Long before = query.cursor() == null ? null : SeqCursor.decode(query.cursor());
-        String sql = dialect.list(query.status() != null, query.type() != null, before != null);
+        String sql = dialect.list(query.status() != null, query.type() != null, query.owner() != null, before != null);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             if (query.status() != null) {
@@ -175,6 +271,9 @@ public final class JdbcTaskStore implements TaskStore {
             }
             if (query.type() != null) {
                 ps.setString(i++, query.type());
+            }
+            if (query.owner() != null) {
+                ps.setString(i++, query.owner());
             }
             if (before != null) {
                 ps.setLong(i++, before);
@@ -225,59 +324,67 @@ public final class JdbcTaskStore implements TaskStore {
     // ---------------------------------------------------------------- state changes
 
     /**
-     * PostgreSQL: one UPDATE whose subquery picks the oldest ready row {@code FOR UPDATE SKIP LOCKED}.
-     * H2: under an in-process lock (H2 is embedded, so its claimers share this JVM), pick the oldest
-     * ready row, then claim it by compare-and-set; a row cancelled in between is passed over.
+     * PostgreSQL: the ready rows are picked {@code FOR UPDATE SKIP LOCKED}, so claimers on every node
+     * pass each other. H2: under an in-process lock (H2 is embedded, so its claimers share this JVM;
+     * H2 2.5 applies LIMIT before skipping locked rows, so SKIP LOCKED came back empty whenever the
+     * oldest ready row was locked), a plain read; a row cancelled in between fails its
+     * compare-and-set and is passed over.
      */
     @Override
-    public Optional<ClaimedTask> claim(String owner, Instant now, Instant leaseUntil) {
-        try (Connection c = dataSource.getConnection()) {
-            if (dialect.claim != null) {
-                try (PreparedStatement ps = c.prepareStatement(dialect.claim)) {
-                    Sql.setInstant(ps, 1, now);
-                    ps.setString(2, owner);
-                    Sql.setInstant(ps, 3, leaseUntil);
-                    Sql.setInstant(ps, 4, now);
-                    return claimed(ps);
-                }
-            }
-            claimLock.lock();
-            try (PreparedStatement pick = c.prepareStatement(dialect.claimReady);
-                    PreparedStatement take = c.prepareStatement(dialect.claimSeq)) {
-                for (int i = 0; i < 100; i++) {
-                    Sql.setInstant(pick, 1, now);
-                    long seq;
-                    try (ResultSet rs = pick.executeQuery()) {
-                        if (!rs.next()) {
-                            return Optional.empty();
-                        }
-                        seq = rs.getLong(1);
-                    }
-                    Sql.setInstant(take, 1, now);
-                    take.setString(2, owner);
-                    Sql.setInstant(take, 3, leaseUntil);
-                    take.setLong(4, seq);
-                    Optional<ClaimedTask> t = claimed(take);
-                    if (t.isPresent()) {
-                        return t;
-                    }
-                }
-                return Optional.empty();
-            } finally {
-                claimLock.unlock();
-            }
-        } catch (SQLException e) {
-            throw Sql.failure("could not claim a task", e);
+    public List<ClaimedTask> claim(ClaimRequest request) {
+        if (dialect.pg) {
+            return claimNow(request);
+        }
+        claimLock.lock();
+        try {
+            return claimNow(request);
+        } finally {
+            claimLock.unlock();
         }
     }
 
-    private static Optional<ClaimedTask> claimed(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
+    private List<ClaimedTask> claimNow(ClaimRequest r) {
+        return inTransaction("could not claim a task", w -> {
+            Connection c = w.connection();
+            List<Rows.Leased> rows = new ArrayList<>();
+            List<byte[]> payloads = new ArrayList<>();
+            List<String> payloadTypes = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(dialect.selectReady(r.types() != null))) {
+                int i = 1;
+                Sql.setInstant(ps, i++, r.now());
+                Sql.setInstant(ps, i++, r.now());
+                if (r.types() != null) {
+                    ps.setArray(i++, c.createArrayOf("VARCHAR", r.types().toArray(new String[0])));
+                }
+                ps.setInt(i, r.max());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(Rows.leased(rs));
+                        payloads.add(rs.getBytes(Rows.EXTRA_1));
+                        payloadTypes.add(rs.getString(Rows.EXTRA_2));
+                    }
+                }
             }
-            return Optional.of(new ClaimedTask(Rows.task(rs), rs.getBytes(Rows.EXTRA_1), rs.getString(Rows.EXTRA_2)));
-        }
+            List<ChangeWriter.Planned> planned = new ArrayList<>(rows.size());
+            List<Integer> from = new ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                Optional<Transitions.Change> ch = Transitions.claim(rows.get(i).task(), r.now());
+                if (ch.isPresent()) {
+                    planned.add(new ChangeWriter.Planned(rows.get(i), ch.get(), r.owner(), r.leaseUntil(), r.owner(),
+                            r.now()));
+                    from.add(i);
+                }
+            }
+            boolean[] applied = w.write(planned);
+            List<ClaimedTask> out = new ArrayList<>(planned.size());
+            for (int j = 0; j < planned.size(); j++) {
+                if (applied[j]) {
+                    int i = from.get(j);
+                    out.add(new ClaimedTask(planned.get(j).change().after(), payloads.get(i), payloadTypes.get(i)));
+                }
+            }
+            return out;
+        });
     }
 
     @Override
@@ -292,120 +399,186 @@ public final class JdbcTaskStore implements TaskStore {
         }
     }
 
-    @Override
-    public Optional<Task> finish(String id, int attempt, Outcome outcome, Instant now) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.finish)) {
-            ps.setString(1, outcome.status().name());
-            Sql.setInstant(ps, 2, now);
-            boolean ok = outcome.status() == TaskStatus.SUCCEEDED;
-            Sql.setBytes(ps, 3, ok ? outcome.result().bytes() : null);
-            Sql.setString(ps, 4, ok ? outcome.result().contentType() : null);
-            Sql.setString(ps, 5, outcome.status() == TaskStatus.FAILED ? outcome.error().message() : null);
-            ps.setString(6, id);
-            ps.setInt(7, attempt);
-            Optional<Task> t = one(ps);
-            t.ifPresent(x -> announce(c, x));
-            return t;
-        } catch (SQLException e) {
-            throw Sql.failure("could not record the outcome of a task", e);
-        }
+    /** A change decided on the row read; {@code null} when the row was refused (or is unknown). */
+    private interface Decide {
+        Optional<Transitions.Change> on(Rows.Leased current);
     }
 
-    @Override
-    public Optional<Task> requeue(String id, int attempt, TaskError lastError, Instant runAt, Instant now) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.requeue)) {
-            Sql.setInstant(ps, 1, runAt);
-            Sql.setInstant(ps, 2, now);
-            Sql.setString(ps, 3, lastError == null ? null : lastError.message());
-            ps.setString(4, id);
-            ps.setInt(5, attempt);
-            Optional<Task> t = one(ps);
-            t.ifPresent(x -> announce(c, x));
-            return t;
-        } catch (SQLException e) {
-            throw Sql.failure("could not queue a task again", e);
+    /**
+     * Decides and writes one change per id, in one transaction: reads the rows, decides each with
+     * {@code decide}, writes them as compare-and-sets, and for those whose row changed meanwhile
+     * reads again and decides again (at most {@link #CAS_ROUNDS} rounds). Returns each id's new
+     * snapshot, or empty when refused or unknown.
+     */
+    private List<Optional<Task>> change(ChangeWriter w, List<String> ids, List<Decide> decide, List<String> nodes,
+            List<Instant> ats) throws SQLException {
+        int n = ids.size();
+        List<Optional<Task>> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(Optional.empty());
         }
-    }
-
-    @Override
-    public boolean progress(String id, int attempt, int percent) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(dialect.progress)) {
-            ps.setInt(1, percent);
-            ps.setString(2, id);
-            ps.setInt(3, attempt);
-            return ps.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw Sql.failure("could not record progress", e);
+        List<Integer> todo = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            todo.add(i);
         }
-    }
-
-    @Override
-    public CancelResult cancel(String id, Instant now) {
-        try (Connection c = dataSource.getConnection()) {
-            Optional<Task> changed;
-            try (PreparedStatement ps = c.prepareStatement(dialect.cancel)) {
-                Sql.setInstant(ps, 1, now);
-                ps.setString(2, id);
-                changed = one(ps);
+        for (int round = 1; !todo.isEmpty(); round++) {
+            if (round > CAS_ROUNDS) {
+                throw new SQLException("tasks kept changing while their change was written", "40001");
             }
-            if (changed.isPresent()) {
-                Task t = changed.get();
-                if (t.status() == TaskStatus.CANCELLED) {
-                    flushQuietly(c);
-                    announce(c, t);
-                    return new CancelResult(CancelResult.Outcome.CANCELLED, t);
+            Map<String, Rows.Leased> current = read(w.connection(), new LinkedHashSet<>(pick(ids, todo)));
+            List<ChangeWriter.Planned> planned = new ArrayList<>(todo.size());
+            List<Integer> index = new ArrayList<>(todo.size());
+            java.util.Set<String> inThisRound = new java.util.HashSet<>();
+            List<Integer> later = new ArrayList<>();
+            for (int i : todo) {
+                Rows.Leased row = current.get(ids.get(i));
+                if (row == null) {
+                    continue; // unknown or purged
                 }
-                try {
-                    feed.cancelRequested(c, id);
-                } catch (SQLException | RuntimeException e) {
-                    LOG.log(Level.DEBUG, "could not announce a cancel request: {0}", e.getMessage());
+                if (!inThisRound.add(ids.get(i))) {
+                    later.add(i); // the same task twice: decide on the first one's result next round
+                    continue;
                 }
-                return new CancelResult(CancelResult.Outcome.CANCEL_REQUESTED, t);
+                Optional<Transitions.Change> ch = decide.get(i).on(row);
+                if (ch.isPresent()) {
+                    planned.add(ChangeWriter.Planned.keepingLease(row, ch.get(), nodes.get(i), ats.get(i)));
+                    index.add(i);
+                }
             }
-            // nothing changed: unknown, or terminal (terminal rows never change again)
-            try (PreparedStatement ps = c.prepareStatement(dialect.find)) {
-                ps.setString(1, id);
-                return one(ps).map(t -> new CancelResult(CancelResult.Outcome.ALREADY_FINISHED, t))
-                        .orElseGet(() -> new CancelResult(CancelResult.Outcome.NOT_FOUND, null));
+            boolean[] applied = w.write(planned);
+            List<Integer> again = new ArrayList<>(later);
+            for (int j = 0; j < planned.size(); j++) {
+                if (applied[j]) {
+                    out.set(index.get(j), Optional.of(planned.get(j).change().after()));
+                } else {
+                    again.add(index.get(j));
+                }
             }
-        } catch (SQLException e) {
-            throw Sql.failure("could not cancel a task", e);
+            again.sort(null);
+            todo = again;
         }
+        return out;
+    }
+
+    private static List<String> pick(List<String> ids, List<Integer> which) {
+        List<String> out = new ArrayList<>(which.size());
+        for (int i : which) {
+            out.add(ids.get(i));
+        }
+        return out;
     }
 
     @Override
-    public List<Task> recoverExpired(Instant now, int maxAttempts) {
+    public List<Optional<Task>> complete(List<Completion> completions) {
+        if (completions.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>(completions.size());
+        List<Decide> decide = new ArrayList<>(completions.size());
+        List<String> nodes = new ArrayList<>(completions.size());
+        List<Instant> ats = new ArrayList<>(completions.size());
+        for (Completion c : completions) {
+            ids.add(c.id());
+            decide.add(row -> c.isRequeue()
+                    ? Transitions.requeue(row.task(), c.attempt(), c.lastError(), c.runAt(), c.now())
+                    : Transitions.finish(row.task(), c.attempt(), c.outcome(), c.now()));
+            nodes.add(c.node());
+            ats.add(c.now());
+        }
+        return inTransaction("could not record the outcome of a task", w -> change(w, ids, decide, nodes, ats));
+    }
+
+    @Override
+    public boolean progress(String id, int attempt, int percent, Instant now, String node) {
+        if (percent < 0 || percent > 100) {
+            throw new IllegalArgumentException("progress must be 0 to 100: " + percent);
+        }
+        return inTransaction("could not record progress", w -> change(w, List.of(id),
+                List.of(row -> Transitions.progress(row.task(), attempt, percent)), nodeList(node), List.of(now))
+                .get(0).isPresent());
+    }
+
+    private static List<String> nodeList(String node) {
+        List<String> l = new ArrayList<>(1);
+        l.add(node);
+        return l;
+    }
+
+    @Override
+    public CancelResult cancel(String id, Instant now, String node) {
+        CancelResult[] result = new CancelResult[1];
+        inTransaction("could not cancel a task", w -> change(w, List.of(id), List.of(row -> {
+            Transitions.CancelDecision d = Transitions.cancel(row.task(), now);
+            result[0] = new CancelResult(d.outcome(), d.change() == null ? row.task() : d.change().after());
+            return Optional.ofNullable(d.change());
+        }), nodeList(node), List.of(now)));
+        if (result[0] == null) {
+            return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
+        }
+        if (result[0].outcome() == CancelResult.Outcome.CANCELLED) {
+            flushQuietly();
+        }
+        return result[0];
+    }
+
+    @Override
+    public List<Task> recoverExpired(Instant now, int maxAttempts, String node) {
+        return changeChunks("could not recover tasks with expired leases", dialect.selectExpired, now, Integer.MAX_VALUE,
+                node, row -> row.leaseUntil() != null && row.leaseUntil().isBefore(now)
+                        ? Transitions.recover(row.task(), now, maxAttempts) : Optional.empty());
+    }
+
+    @Override
+    public List<Task> expire(Instant now, int max, String node) {
+        return changeChunks("could not expire tasks", dialect.selectExpiring, now, max, node,
+                row -> Transitions.expire(row.task(), now));
+    }
+
+    /**
+     * Selects rows with {@code select} (1 now, 2 limit), decides each with {@code decide}, writes
+     * them, a chunk per transaction, until a chunk comes back short or {@code max} are changed. A
+     * row that changed between the read and the write is left for the next run.
+     */
+    private List<Task> changeChunks(String what, String select, Instant now, int max, String node, Decide decide) {
         List<Task> changed = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(dialect.recoverExpired)) {
-            int n;
-            do {
-                ps.setInt(1, maxAttempts);
-                ps.setInt(2, maxAttempts);
-                Sql.setInstant(ps, 3, now);
-                ps.setInt(4, maxAttempts);
-                Sql.setInstant(ps, 5, now);
-                ps.setInt(6, maxAttempts);
-                Sql.setInstant(ps, 7, now);
-                ps.setInt(8, chunk);
-                Sql.setInstant(ps, 9, now);
-                n = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        changed.add(Rows.task(rs));
-                        n++;
+        while (changed.size() < max) {
+            int limit = Math.min(chunk, max - changed.size());
+            int[] selected = new int[1];
+            List<Task> got;
+            try {
+                got = inTransaction(what, w -> {
+                    List<Rows.Leased> rows;
+                    try (PreparedStatement ps = w.connection().prepareStatement(select)) {
+                        Sql.setInstant(ps, 1, now);
+                        ps.setInt(2, limit);
+                        rows = readAll(ps);
                     }
+                    selected[0] = rows.size();
+                    List<ChangeWriter.Planned> planned = new ArrayList<>(rows.size());
+                    for (Rows.Leased row : rows) {
+                        decide.on(row).ifPresent(ch -> planned.add(ChangeWriter.Planned.keepingLease(row, ch, node,
+                                now)));
+                    }
+                    boolean[] applied = w.write(planned);
+                    List<Task> done = new ArrayList<>();
+                    for (int j = 0; j < planned.size(); j++) {
+                        if (applied[j]) {
+                            done.add(planned.get(j).change().after());
+                        }
+                    }
+                    return done;
+                });
+            } catch (StoreException e) {
+                if (!changed.isEmpty()) { // those are committed; the next run takes the rest
+                    LOG.log(Level.WARNING, "stopped after {0} tasks: {1}", changed.size(), e.getMessage());
+                    return changed;
                 }
-            } while (n >= chunk); // H2 may change more than the LIMIT: see Dialect
-            announceAll(c, changed);
-        } catch (SQLException e) {
-            if (!changed.isEmpty()) { // those are committed; the next run takes the rest
-                LOG.log(Level.WARNING, "recovery stopped after {0} tasks: {1}", changed.size(),
-                        Sql.failure("recovery", e).getMessage());
-                return changed;
+                throw e;
             }
-            throw Sql.failure("could not recover tasks with expired leases", e);
+            changed.addAll(got);
+            if (selected[0] < limit) {
+                break;
+            }
         }
         return changed;
     }
@@ -415,20 +588,18 @@ public final class JdbcTaskStore implements TaskStore {
         if (keepAtMost < 0) {
             throw new IllegalArgumentException("keepAtMost must not be negative");
         }
-        int deleted = 0;
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(dialect.purgeBefore)) {
-                int n;
-                do {
-                    Sql.setInstant(ps, 1, cutoff);
-                    ps.setInt(2, chunk);
-                    n = ps.executeUpdate();
-                    deleted += n;
-                } while (n >= chunk); // H2 may change more than the LIMIT: see Dialect
+        int[] deleted = new int[1];
+        try {
+            while (deleteChunk(dialect.purgeBefore, ps -> {
+                Sql.setInstant(ps, 1, cutoff);
+                ps.setInt(2, chunk);
+            }, deleted)) {
+                // one chunk per transaction
             }
             Instant boundaryAt = null;
             long boundarySeq = 0;
-            try (PreparedStatement ps = c.prepareStatement(dialect.purgeBoundary)) {
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement ps = c.prepareStatement(dialect.purgeBoundary)) {
                 ps.setLong(1, keepAtMost);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
@@ -438,25 +609,110 @@ public final class JdbcTaskStore implements TaskStore {
                 }
             }
             if (boundaryAt == null) {
-                return deleted; // no more than keepAtMost finished tasks
+                return deleted[0]; // no more than keepAtMost finished tasks
             }
-            try (PreparedStatement ps = c.prepareStatement(dialect.purgeUpTo)) {
-                int n;
-                do {
-                    Sql.setInstant(ps, 1, boundaryAt);
-                    Sql.setInstant(ps, 2, boundaryAt);
-                    ps.setLong(3, boundarySeq);
-                    ps.setInt(4, chunk);
-                    n = ps.executeUpdate();
-                    deleted += n;
-                } while (n >= chunk); // H2 may change more than the LIMIT: see Dialect
+            Instant at = boundaryAt;
+            long seq = boundarySeq;
+            while (deleteChunk(dialect.purgeUpTo, ps -> {
+                Sql.setInstant(ps, 1, at);
+                Sql.setInstant(ps, 2, at);
+                ps.setLong(3, seq);
+                ps.setInt(4, chunk);
+            }, deleted)) {
+                // one chunk per transaction
             }
-            return deleted;
+            return deleted[0];
         } catch (SQLException e) {
-            if (deleted > 0) {
-                return deleted; // committed chunk by chunk; the next run goes on
+            if (deleted[0] > 0) {
+                return deleted[0]; // committed chunk by chunk; the next run goes on
             }
             throw Sql.failure("could not purge finished tasks", e);
+        }
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /**
+     * Picks up to a chunk of terminal tasks with {@code select}, then deletes their events and them,
+     * in one transaction; adds the tasks deleted to {@code deleted[0]}. Returns whether a whole
+     * chunk was picked (there may be more).
+     */
+    private boolean deleteChunk(String select, Binder binder, int[] deleted) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<String> ids = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(select)) {
+                    binder.bind(ps);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getString(1));
+                        }
+                    }
+                }
+                int n = 0;
+                if (!ids.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(dialect.deleteEvents)) {
+                        ps.setArray(1, ids(c, ids));
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(dialect.deleteTasks)) {
+                        ps.setArray(1, ids(c, ids));
+                        n = ps.executeUpdate();
+                    }
+                }
+                c.commit();
+                deleted[0] += n;
+                return ids.size() >= chunk;
+            } catch (SQLException | RuntimeException e) {
+                Sql.rollbackQuietly(c);
+                throw e;
+            } finally {
+                Sql.autoCommitQuietly(c);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the event log
+
+    @Override
+    public EventCursor eventHead() {
+        try (Connection c = dataSource.getConnection()) {
+            return log.head(c);
+        } catch (SQLException e) {
+            throw Sql.failure("could not read the event log", e);
+        }
+    }
+
+    @Override
+    public EventPage readEvents(EventCursor cursor, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            return log.read(c, cursor, limit);
+        } catch (SQLException e) {
+            throw Sql.failure("could not read the event log", e);
+        }
+    }
+
+    @Override
+    public List<TaskEvent> taskEvents(String taskId, long afterId, int limit) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.taskEvents)) {
+            ps.setString(1, taskId);
+            ps.setLong(2, afterId);
+            ps.setInt(3, limit);
+            List<TaskEvent> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Rows.event(rs, 1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw Sql.failure("could not read the events of a task", e);
         }
     }
 
@@ -504,6 +760,16 @@ public final class JdbcTaskStore implements TaskStore {
         }
     }
 
+    @Override
+    public boolean forgetNode(String nodeId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.forgetNode)) {
+            ps.setString(1, nodeId);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw Sql.failure("could not remove a node from the registry", e);
+        }
+    }
+
     // ---------------------------------------------------------------- events, life cycle
 
     /**
@@ -542,45 +808,11 @@ public final class JdbcTaskStore implements TaskStore {
         return "JdbcTaskStore[" + dialect.database + ", " + dialect.tasks + (closed ? ", closed" : "") + "]";
     }
 
-    private static Optional<Task> one(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(Rows.task(rs)) : Optional.empty();
+    private void flushQuietly() {
+        if (dialect.pg) {
+            return;
         }
-    }
-
-    private void announce(Connection c, Task t) {
-        try {
-            if (t.isTerminal()) {
-                feed.finished(c, t.id());
-            } else if (t.status() == TaskStatus.QUEUED) {
-                feed.queued(c);
-            }
-        } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "could not announce a change of task {0}: {1}", t.id(), e.getMessage());
-        }
-    }
-
-    /** Announces every finished task, and the queued ones with one notification. */
-    private void announceAll(Connection c, List<Task> changed) {
-        boolean queued = false;
-        for (Task t : changed) {
-            if (t.isTerminal()) {
-                announce(c, t);
-            } else {
-                queued |= t.status() == TaskStatus.QUEUED;
-            }
-        }
-        if (queued) {
-            try {
-                feed.queued(c);
-            } catch (SQLException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "could not announce recovered tasks: {0}", e.getMessage());
-            }
-        }
-    }
-
-    private void flushQuietly(Connection c) {
-        try {
+        try (Connection c = dataSource.getConnection()) {
             dialect.flushAfterCommit(c);
         } catch (SQLException e) {
             LOG.log(Level.DEBUG, "could not flush a cancel to disk: SQLState {0}", e.getSQLState());
@@ -627,9 +859,9 @@ public final class JdbcTaskStore implements TaskStore {
         }
 
         /**
-         * Prefix of the table names ({@code <prefix>tasks}, {@code <prefix>schema_version},
-     * {@code <prefix>nodes}): a letter,
-         * then up to 29 letters, digits or underscores. Default {@code asyncreply_}; may be empty.
+         * Prefix of the table names ({@code <prefix>tasks}, {@code <prefix>events},
+         * {@code <prefix>nodes}, {@code <prefix>schema_version}): a letter, then up to 29 letters,
+         * digits or underscores. Default {@code asyncreply_}; may be empty.
          */
         public Builder tablePrefix(String prefix) {
             Objects.requireNonNull(prefix, "prefix");
@@ -681,18 +913,18 @@ public final class JdbcTaskStore implements TaskStore {
         }
 
         /**
-         * PostgreSQL only: tell other nodes of queued, finished and cancelled tasks at once with
-         * {@code LISTEN}/{@code NOTIFY} (one listener thread and one pooled connection per store; see
-         * {@link PgChangeFeed}). Off, other nodes find queued work by polling (1 s), waiters on
-         * other nodes are answered at their timeout, and a cancel through another node stops the
-         * task only when it ends. Default on; never used on H2.
+         * PostgreSQL only: tell other nodes of new events, ready tasks and cancel requests at once
+         * with {@code LISTEN}/{@code NOTIFY} (one listener thread and one pooled connection per
+         * store; see {@link PgChangeFeed}). Off, other nodes find queued work and new events by
+         * polling (1 s), and a cancel through another node stops the task only when it ends.
+         * Default on; never used on H2.
          */
         public Builder listenNotify(boolean enabled) {
             this.listenNotify = enabled;
             return this;
         }
 
-        /** Rows per statement of recovery and purge (tests make it small to exercise the loops). */
+        /** Rows per transaction of recovery, expiry and purge (tests make it small to exercise the loops). */
         Builder chunk(int rows) {
             if (rows < 1) {
                 throw new IllegalArgumentException("chunk must be at least 1");
@@ -718,14 +950,22 @@ public final class JdbcTaskStore implements TaskStore {
             Dialect dialect = new Dialect(db, tablePrefix);
             Schema.migrate(dataSource, dialect);
             ChangeFeed feed = ChangeFeed.NONE;
-            if (db == Database.POSTGRESQL && listenNotify) {
-                try {
-                    feed = PgChangeFeed.create(dataSource, dialect);
-                } catch (SQLException e) {
-                    throw Sql.failure("could not reach the task database", e);
+            EventLog log;
+            try {
+                if (db == Database.POSTGRESQL) {
+                    log = new PgEventLog(dialect);
+                    if (listenNotify) {
+                        feed = PgChangeFeed.create(dataSource, dialect);
+                    }
+                } else {
+                    try (Connection c = dataSource.getConnection()) {
+                        log = H2EventLog.open(c, dialect);
+                    }
                 }
+            } catch (SQLException e) {
+                throw Sql.failure("could not reach the task database", e);
             }
-            JdbcTaskStore store = new JdbcTaskStore(this, dialect, feed);
+            JdbcTaskStore store = new JdbcTaskStore(this, dialect, feed, log);
             store.committer.start();
             return store;
         }

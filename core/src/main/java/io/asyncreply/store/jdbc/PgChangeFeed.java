@@ -22,11 +22,11 @@ import javax.sql.DataSource;
 /**
  * Cross-node events on PostgreSQL with {@code LISTEN}/{@code NOTIFY}.
  *
- * <p>Sending: {@code SELECT pg_notify(channel, payload)} on the connection that made the change,
- * right after its commit (the store's connections are in auto-commit mode, so the notification is
- * its own short transaction). Three channels per schema and table prefix (see {@link #channelBase}):
- * {@code ..._queued} (empty payload; at most one per committed batch or statement),
- * {@code ..._finished} and {@code ..._cancel} (payload: the task id).
+ * <p>Sending: {@code SELECT pg_notify(channel, payload)} inside the transaction of the changes,
+ * just before its commit: PostgreSQL delivers it at the commit, and not at all on a rollback. Two
+ * channels per schema and table prefix (see {@link #channelBase}): {@code ..._events} (at most one
+ * per transaction; payload {@code q} when tasks became ready, else empty) and {@code ..._cancel}
+ * (payload: the task id of a running task whose cancel was requested).
  *
  * <p>Receiving: one thread, {@value #THREAD_NAME}, started by the first {@link #start}, holds one
  * connection of the DataSource for as long as it works, {@code LISTEN}s on the three channels and
@@ -76,10 +76,11 @@ final class PgChangeFeed implements ChangeFeed {
     /** Longest wait for an answer to LISTEN or UNLISTEN (the pool's own setting may be none at all). */
     static final int STATEMENT_TIMEOUT_MILLIS = 5_000;
     private static final int MAX_ID_LENGTH = 64;
+    /** The payload on the events channel when tasks became ready. */
+    static final String QUEUED = "q";
 
     private final DataSource dataSource;
-    final String queuedChannel;
-    final String finishedChannel;
+    final String eventsChannel;
     final String cancelChannel;
 
     private final Object lock = new Object();
@@ -91,8 +92,7 @@ final class PgChangeFeed implements ChangeFeed {
 
     private PgChangeFeed(DataSource dataSource, String base) {
         this.dataSource = dataSource;
-        this.queuedChannel = base + "_queued";
-        this.finishedChannel = base + "_finished";
+        this.eventsChannel = base + "_events";
         this.cancelChannel = base + "_cancel";
     }
 
@@ -128,18 +128,13 @@ final class PgChangeFeed implements ChangeFeed {
     // ---------------------------------------------------------------- sending
 
     @Override
-    public void queued(Connection c) throws SQLException {
-        send(c, queuedChannel, "");
-    }
-
-    @Override
-    public void finished(Connection c, String id) throws SQLException {
-        send(c, finishedChannel, id);
-    }
-
-    @Override
-    public void cancelRequested(Connection c, String id) throws SQLException {
-        send(c, cancelChannel, id);
+    public void announce(Connection c, boolean events, boolean queued, List<String> cancels) throws SQLException {
+        if (events || queued) {
+            send(c, eventsChannel, queued ? QUEUED : "");
+        }
+        for (String id : cancels) {
+            send(c, cancelChannel, id);
+        }
     }
 
     private static void send(Connection c, String channel, String payload) throws SQLException {
@@ -243,7 +238,7 @@ final class PgChangeFeed implements ChangeFeed {
     private void listen(Connection c) throws SQLException {
         c.setAutoCommit(true); // notifications arrive only between transactions
         try (Statement s = c.createStatement()) {
-            for (String channel : List.of(queuedChannel, finishedChannel, cancelChannel)) {
+            for (String channel : List.of(eventsChannel, cancelChannel)) {
                 s.execute("LISTEN \"" + channel + "\""); // a name we built: lower-case hex, no quotes
             }
             try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
@@ -273,12 +268,13 @@ final class PgChangeFeed implements ChangeFeed {
     private void dispatch(String channel, String payload) {
         StoreEvents e = events;
         try {
-            if (queuedChannel.equals(channel)) {
-                e.taskQueued();
+            if (eventsChannel.equals(channel)) {
+                if (QUEUED.equals(payload)) {
+                    e.taskQueued();
+                }
+                e.eventsAppended();
             } else if (payload == null || payload.isEmpty() || payload.length() > MAX_ID_LENGTH) {
                 LOG.log(Level.DEBUG, "ignoring a notification on {0} without a task id", channel);
-            } else if (finishedChannel.equals(channel)) {
-                e.taskFinished(payload);
             } else if (cancelChannel.equals(channel)) {
                 e.cancelRequested(payload);
             }

@@ -67,6 +67,21 @@ final class Sql {
         return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 
+    /**
+     * Whether the database rolled the transaction back for a reason that trying again can cure: a
+     * deadlock (40P01), a serialization failure (40001), H2's concurrent update (90131) or lock
+     * timeout (50200).
+     */
+    static boolean isRetryable(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            String s = x.getSQLState();
+            if ("40P01".equals(s) || "40001".equals(s) || "90131".equals(s) || "50200".equals(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code e} (or a chained exception) is a unique-constraint violation. */
     static boolean isUniqueViolation(SQLException e) {
         for (SQLException x = e; x != null; x = x.getNextException()) {

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import io.asyncreply.engine.TaskService;
 import io.asyncreply.store.MemoryTaskStore;
 import io.asyncreply.store.NodeInfo;
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.task.Health;
-import io.asyncreply.engine.TaskService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

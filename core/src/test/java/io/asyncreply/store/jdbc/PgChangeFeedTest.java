@@ -3,13 +3,13 @@ package io.asyncreply.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.asyncreply.engine.TaskService;
 import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskContext;
 import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskResult;
-import io.asyncreply.engine.TaskService;
 import io.asyncreply.task.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

@@ -1,8 +1,8 @@
 package io.asyncreply.web.api;
 
+import io.asyncreply.task.Health;
 import io.asyncreply.web.boot.App;
 import io.asyncreply.web.json.TaskJson;
-import io.asyncreply.task.Health;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

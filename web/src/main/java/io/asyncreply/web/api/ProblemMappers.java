@@ -1,7 +1,7 @@
 package io.asyncreply.web.api;
 
-import io.asyncreply.web.json.Problem;
 import io.asyncreply.store.StoreException;
+import io.asyncreply.web.json.Problem;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;

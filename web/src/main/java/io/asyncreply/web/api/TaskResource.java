@@ -1,15 +1,15 @@
 package io.asyncreply.web.api;
 
-import io.asyncreply.web.boot.App;
-import io.asyncreply.web.boot.Pending;
-import io.asyncreply.web.http.Prefer;
-import io.asyncreply.web.json.Problem;
-import io.asyncreply.web.json.TaskJson;
 import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.TaskResult;
 import io.asyncreply.task.TaskStatus;
+import io.asyncreply.web.boot.App;
+import io.asyncreply.web.boot.Pending;
+import io.asyncreply.web.http.Prefer;
+import io.asyncreply.web.json.Problem;
+import io.asyncreply.web.json.TaskJson;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

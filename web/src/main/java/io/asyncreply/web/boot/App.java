@@ -1,7 +1,7 @@
 package io.asyncreply.web.boot;
 
-import io.asyncreply.web.config.WebConfig;
 import io.asyncreply.engine.TaskService;
+import io.asyncreply.web.config.WebConfig;
 import jakarta.servlet.ServletContext;
 import java.util.Objects;
 

@@ -1,9 +1,9 @@
 package io.asyncreply.web.boot;
 
+import io.asyncreply.engine.TaskService;
+import io.asyncreply.handlers.Builtins;
 import io.asyncreply.web.config.Settings;
 import io.asyncreply.web.config.WebConfig;
-import io.asyncreply.handlers.Builtins;
-import io.asyncreply.engine.TaskService;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;

@@ -1,11 +1,11 @@
 package io.asyncreply.web.boot;
 
-import io.asyncreply.web.config.WebConfig;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.asyncreply.store.MemoryTaskStore;
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.store.jdbc.JdbcTaskStore;
+import io.asyncreply.web.config.WebConfig;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package io.asyncreply.web.http;
 
-import io.asyncreply.web.json.Problem;
-import io.asyncreply.web.json.TaskJson;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
+import io.asyncreply.web.json.Problem;
+import io.asyncreply.web.json.TaskJson;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package io.asyncreply.web.intake;
 
+import io.asyncreply.engine.TaskService;
+import io.asyncreply.task.Submission;
+import io.asyncreply.task.Task;
 import io.asyncreply.web.boot.App;
 import io.asyncreply.web.boot.Pending;
 import io.asyncreply.web.http.Responses;
-import io.asyncreply.task.Submission;
-import io.asyncreply.task.Task;
-import io.asyncreply.engine.TaskService;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

@@ -1,12 +1,12 @@
 package io.asyncreply.web.intake;
 
+import io.asyncreply.engine.TaskService;
+import io.asyncreply.task.Rejection;
+import io.asyncreply.task.Submission;
+import io.asyncreply.task.TaskHandler;
 import io.asyncreply.web.boot.App;
 import io.asyncreply.web.http.Prefer;
 import io.asyncreply.web.http.Responses;
-import io.asyncreply.task.Submission;
-import io.asyncreply.task.TaskHandler;
-import io.asyncreply.engine.TaskService;
-import io.asyncreply.task.Rejection;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

@@ -1,12 +1,12 @@
 package io.asyncreply.web.api;
 
-import io.asyncreply.web.testing.TestApps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncreply.task.TaskStatus;
+import io.asyncreply.web.testing.TestApps;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.Application;
 import jakarta.ws.rs.core.Response;

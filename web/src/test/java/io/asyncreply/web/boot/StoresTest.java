@@ -1,9 +1,9 @@
 package io.asyncreply.web.boot;
 
-import io.asyncreply.web.config.WebConfig;
-import io.asyncreply.web.testing.TestApps;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncreply.web.config.WebConfig;
+import io.asyncreply.web.testing.TestApps;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

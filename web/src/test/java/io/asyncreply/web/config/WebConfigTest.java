@@ -1,9 +1,9 @@
 package io.asyncreply.web.config;
 
-import io.asyncreply.web.testing.TestApps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.asyncreply.web.testing.TestApps;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

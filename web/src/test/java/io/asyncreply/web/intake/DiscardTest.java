@@ -1,8 +1,8 @@
 package io.asyncreply.web.intake;
 
-import io.asyncreply.web.http.Responses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncreply.web.http.Responses;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;

@@ -1,16 +1,17 @@
 package io.asyncreply.web.testing;
 
-import io.asyncreply.web.boot.App;
-import io.asyncreply.web.config.Settings;
-import io.asyncreply.web.config.WebConfig;
 import static org.awaitility.Awaitility.await;
 
+import io.asyncreply.engine.TaskService;
 import io.asyncreply.handlers.Builtins;
+import io.asyncreply.store.ClaimRequest;
 import io.asyncreply.store.ClaimedTask;
+import io.asyncreply.store.Completion;
+import io.asyncreply.store.EventCursor;
+import io.asyncreply.store.EventPage;
 import io.asyncreply.store.InsertResult;
 import io.asyncreply.store.MemoryTaskStore;
 import io.asyncreply.store.NewTask;
-import io.asyncreply.task.Outcome;
 import io.asyncreply.store.StoreEvents;
 import io.asyncreply.store.StoreException;
 import io.asyncreply.store.TaskStore;
@@ -18,13 +19,15 @@ import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskContext;
-import io.asyncreply.task.TaskError;
+import io.asyncreply.task.TaskEvent;
 import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.TaskResult;
-import io.asyncreply.engine.TaskService;
 import io.asyncreply.task.TaskStatus;
+import io.asyncreply.web.boot.App;
+import io.asyncreply.web.config.Settings;
+import io.asyncreply.web.config.WebConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -151,8 +154,8 @@ public final class TestApps implements AutoCloseable {
         }
 
         @Override
-        public Optional<ClaimedTask> claim(String owner, Instant now, Instant leaseUntil) {
-            return delegate.claim(owner, now, leaseUntil);
+        public List<ClaimedTask> claim(ClaimRequest request) {
+            return delegate.claim(request);
         }
 
         @Override
@@ -161,24 +164,19 @@ public final class TestApps implements AutoCloseable {
         }
 
         @Override
-        public Optional<Task> finish(String id, int attempt, Outcome outcome, Instant now) {
-            return delegate.finish(id, attempt, outcome, now);
+        public List<Optional<Task>> complete(List<Completion> completions) {
+            return delegate.complete(completions);
         }
 
         @Override
-        public Optional<Task> requeue(String id, int attempt, TaskError lastError, Instant runAt, Instant now) {
-            return delegate.requeue(id, attempt, lastError, runAt, now);
+        public boolean progress(String id, int attempt, int percent, Instant now, String node) {
+            return delegate.progress(id, attempt, percent, now, node);
         }
 
         @Override
-        public boolean progress(String id, int attempt, int percent) {
-            return delegate.progress(id, attempt, percent);
-        }
-
-        @Override
-        public CancelResult cancel(String id, Instant now) {
+        public CancelResult cancel(String id, Instant now, String node) {
             check();
-            return delegate.cancel(id, now);
+            return delegate.cancel(id, now, node);
         }
 
         @Override
@@ -188,8 +186,29 @@ public final class TestApps implements AutoCloseable {
         }
 
         @Override
-        public List<Task> recoverExpired(Instant now, int maxAttempts) {
-            return delegate.recoverExpired(now, maxAttempts);
+        public List<Task> recoverExpired(Instant now, int maxAttempts, String node) {
+            return delegate.recoverExpired(now, maxAttempts, node);
+        }
+
+        @Override
+        public List<Task> expire(Instant now, int max, String node) {
+            return delegate.expire(now, max, node);
+        }
+
+        @Override
+        public EventCursor eventHead() {
+            return delegate.eventHead();
+        }
+
+        @Override
+        public EventPage readEvents(EventCursor cursor, int limit) {
+            return delegate.readEvents(cursor, limit);
+        }
+
+        @Override
+        public List<TaskEvent> taskEvents(String taskId, long afterId, int limit) {
+            check();
+            return delegate.taskEvents(taskId, afterId, limit);
         }
 
         @Override

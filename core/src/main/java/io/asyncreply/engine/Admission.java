@@ -1,0 +1,155 @@
+package io.asyncreply.engine;
+
+import io.asyncreply.json.Json;
+import io.asyncreply.json.JsonException;
+import io.asyncreply.store.InsertResult;
+import io.asyncreply.store.NewTask;
+import io.asyncreply.store.StoreException;
+import io.asyncreply.store.TaskStore;
+import io.asyncreply.task.InputFormat;
+import io.asyncreply.task.InvalidPayloadException;
+import io.asyncreply.task.Limits;
+import io.asyncreply.task.Rejection;
+import io.asyncreply.task.Submission;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskHandler;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The submit rules, written once: which submissions are refused and with which words, and the
+ * insert of the ones accepted. The HTTP intake asks {@link #precheck} for what it decides from the
+ * headers alone (before it reads a body), and {@link #submit} checks everything again, in the same
+ * order, with the same words.
+ *
+ * <p>Order (the first that fails decides): shutting down, unknown type, malformed idempotency key,
+ * content type (JSON handlers), payload (JSON well-formedness, then the handler's own validation),
+ * then the store's answer: key used before, queue full, store unreachable.
+ */
+final class Admission {
+    private static final System.Logger LOG = System.getLogger(Admission.class.getName());
+
+    /** Tells the rest of the engine that a task was stored. */
+    interface Accepted {
+        void stored(Task task);
+    }
+
+    private final TaskStore store;
+    private final Map<String, TaskHandler> handlers;
+    private final long queueCapacity;
+    private final String nodeId;
+    private final Accepted accepted;
+    private volatile boolean open = true;
+
+    Admission(TaskStore store, Map<String, TaskHandler> handlers, long queueCapacity, String nodeId,
+            Accepted accepted) {
+        this.store = store;
+        this.handlers = handlers;
+        this.queueCapacity = queueCapacity;
+        this.nodeId = nodeId;
+        this.accepted = accepted;
+    }
+
+    /** Refuses every submission from now on (shutdown). */
+    void close() {
+        open = false;
+    }
+
+    boolean isOpen() {
+        return open;
+    }
+
+    /**
+     * What can be decided before the payload is read: shutdown, unknown type, malformed key, a
+     * content type a JSON handler does not take. Empty when the submission may go on.
+     */
+    Optional<Submission.Rejected> precheck(String type, String idempotencyKey, String contentType) {
+        if (!open) {
+            return Optional.of(new Submission.Rejected(Rejection.SHUTTING_DOWN, "The service is shutting down."));
+        }
+        TaskHandler handler = type == null ? null : handlers.get(type);
+        if (handler == null) {
+            return Optional.of(new Submission.Rejected(Rejection.UNKNOWN_TYPE, "There is no task type '" + type
+                    + "'."));
+        }
+        if (idempotencyKey != null && !Limits.isIdempotencyKey(idempotencyKey)) {
+            return Optional.of(new Submission.Rejected(Rejection.INVALID_IDEMPOTENCY_KEY,
+                    "An idempotency key must have 1 to " + Limits.MAX_IDEMPOTENCY_KEY_LENGTH + " characters."));
+        }
+        if (!handler.input().accepts(contentType)) {
+            return Optional.of(new Submission.Rejected(Rejection.UNSUPPORTED_CONTENT_TYPE,
+                    "Task type '" + type + "' takes JSON (application/json), not " + contentType + "."));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks everything and stores the task. The stage completes when the task is stored (for a
+     * durable store: committed), so an {@link Submission.Accepted} means the task will run.
+     */
+    CompletionStage<Submission> submit(String type, byte[] payload, String contentType, String idempotencyKey,
+            Instant now) {
+        Optional<Submission.Rejected> early = precheck(type, idempotencyKey, contentType);
+        if (early.isPresent()) {
+            return CompletableFuture.completedFuture(early.get());
+        }
+        Submission.Rejected invalid = checkPayload(handlers.get(type), payload);
+        if (invalid != null) {
+            return CompletableFuture.completedFuture(invalid);
+        }
+        Task task = Task.queued(Ids.next(now.toEpochMilli()), type, now);
+        byte[] digest = idempotencyKey == null ? null : Digests.of(task.type(), payload);
+        CompletionStage<InsertResult> inserted;
+        try {
+            inserted = store.insert(new NewTask(task, payload, contentType, idempotencyKey, digest, nodeId),
+                    queueCapacity);
+        } catch (StoreException e) {
+            inserted = CompletableFuture.failedFuture(e);
+        }
+        return inserted.handle((result, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "task of type {0} not stored: {1}", task.type(), failure.getMessage());
+                return new Submission.Rejected(Rejection.STORE_UNAVAILABLE,
+                        "The task store is unavailable; nothing was stored. Try again later.");
+            }
+            if (result instanceof InsertResult.Inserted ins) {
+                accepted.stored(ins.task());
+                return new Submission.Accepted(ins.task(), false);
+            }
+            if (result instanceof InsertResult.Duplicate dup) {
+                return new Submission.Accepted(dup.existing(), true);
+            }
+            if (result instanceof InsertResult.Conflict) {
+                return new Submission.Rejected(Rejection.IDEMPOTENCY_CONFLICT,
+                        "This idempotency key was used before with another type or payload.");
+            }
+            return new Submission.Rejected(Rejection.QUEUE_FULL,
+                    "The queue is full (" + queueCapacity + " tasks); try again later.");
+        });
+    }
+
+    private static Submission.Rejected checkPayload(TaskHandler handler, byte[] payload) {
+        if (handler.input() == InputFormat.JSON) {
+            try {
+                Json.check(payload);
+            } catch (JsonException e) {
+                return new Submission.Rejected(Rejection.INVALID_PAYLOAD,
+                        "The payload is not well-formed JSON: " + e.getMessage());
+            }
+        }
+        try {
+            handler.validate(payload);
+        } catch (InvalidPayloadException e) {
+            return new Submission.Rejected(Rejection.INVALID_PAYLOAD, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "validation of a payload by handler " + handler.type() + " threw", e);
+            return new Submission.Rejected(Rejection.INVALID_PAYLOAD,
+                    "The payload was refused by task type '" + handler.type() + "'.");
+        }
+        return null;
+    }
+}

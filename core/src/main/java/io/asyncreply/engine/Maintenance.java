@@ -1,0 +1,160 @@
+package io.asyncreply.engine;
+
+import io.asyncreply.store.TaskStore;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskStatus;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's housekeeping, as named tasks on the scheduler thread ({@code asyncreply-scheduler-1}),
+ * each guarded so that one failing run (store unreachable) neither stops the others nor the next:
+ * <ul>
+ *   <li><b>lease renewal</b> (every third of the lease): extends this node's leases; an attempt
+ *       whose lease turns out lost (another node recovered its task) is given up.</li>
+ *   <li><b>recovery</b> (every third of the lease): tasks of any node whose lease expired are
+ *       queued again, or end (see {@link io.asyncreply.task.Transitions#recover}).</li>
+ *   <li><b>heartbeat</b> (every third of the lease): this node's row in the node registry; nodes
+ *       silent for {@value #FORGET_NODES_AFTER_LEASES} leases are removed.</li>
+ *   <li><b>expiry</b> (every purge interval): queued tasks past their time to live end FAILED.</li>
+ *   <li><b>retention purge</b> (every purge interval): finished tasks beyond retention are deleted.</li>
+ * </ul>
+ */
+final class Maintenance {
+    private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
+    /** Nodes silent for this many leases are removed from the node registry. */
+    static final int FORGET_NODES_AFTER_LEASES = 5;
+    /** Most tasks one expiry run ends. */
+    private static final int EXPIRE_PER_RUN = 1000;
+
+    /** What the rest of the engine does with tasks that maintenance changed. */
+    interface Changed {
+        /** A task ended (recovered as failed or cancelled, or expired). */
+        void finished(Task task);
+
+        /** A task was queued again. */
+        void requeued(Task task);
+
+        /** Events were appended to the log. */
+        void wrote();
+    }
+
+    private final TaskStore store;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final String nodeId;
+    private final Instant startedAt;
+    private final Duration lease;
+    private final Duration retention;
+    private final long retainAtMost;
+    private final Duration purgeInterval;
+    private final int maxAttempts;
+    private final RunningTasks running;
+    private final Changed changed;
+
+    Maintenance(TaskStore store, ScheduledExecutorService scheduler, Clock clock, String nodeId, Instant startedAt,
+            Duration lease, Duration retention, long retainAtMost, Duration purgeInterval, int maxAttempts,
+            RunningTasks running, Changed changed) {
+        this.store = store;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.nodeId = nodeId;
+        this.startedAt = startedAt;
+        this.lease = lease;
+        this.retention = retention;
+        this.retainAtMost = retainAtMost;
+        this.purgeInterval = purgeInterval;
+        this.maxAttempts = maxAttempts;
+        this.running = running;
+        this.changed = changed;
+    }
+
+    void start() {
+        long beat = Math.max(1, lease.toMillis() / 3);
+        long purge = purgeInterval.toMillis();
+        every("lease renewal", this::renewLeases, beat, beat);
+        every("recovery", this::recover, 0, beat);
+        every("heartbeat", this::heartbeat, 0, beat);
+        every("expiry", this::expire, purge, purge);
+        every("retention purge", this::purge, purge, purge);
+    }
+
+    private void every(String what, Runnable r, long initialMillis, long periodMillis) {
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "{0} failed: {1}", what, e.getMessage());
+            }
+        }, initialMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    void renewLeases() {
+        if (running.isEmpty()) {
+            return;
+        }
+        List<Execution> all = running.all();
+        int renewed = store.renewLeases(nodeId, now().plus(lease));
+        if (renewed < all.size()) {
+            // Some lease may be lost (another node recovered the task) or the task just ended.
+            for (Execution ex : all) {
+                Optional<Task> t = store.find(ex.taskId());
+                if (t.isEmpty() || t.get().status() != TaskStatus.RUNNING || t.get().attempts() != ex.attempt()) {
+                    ex.release("its lease was lost");
+                }
+            }
+        }
+    }
+
+    void recover() {
+        List<Task> done = store.recoverExpired(now(), maxAttempts, nodeId);
+        if (done.isEmpty()) {
+            return;
+        }
+        changed.wrote();
+        for (Task t : done) {
+            LOG.log(Level.INFO, "task {0} recovered from an expired lease: now {1}", t.id(), t.status());
+            if (t.isTerminal()) {
+                changed.finished(t);
+            } else {
+                changed.requeued(t);
+            }
+        }
+    }
+
+    void heartbeat() {
+        Instant now = now();
+        store.heartbeat(nodeId, startedAt, running.size(), now);
+        store.forgetNodes(now.minus(lease.multipliedBy(FORGET_NODES_AFTER_LEASES)));
+    }
+
+    void expire() {
+        List<Task> done = store.expire(now(), EXPIRE_PER_RUN, nodeId);
+        if (done.isEmpty()) {
+            return;
+        }
+        changed.wrote();
+        for (Task t : done) {
+            LOG.log(Level.INFO, "task {0} ({1}) expired before it started", t.id(), t.type());
+            changed.finished(t);
+        }
+    }
+
+    void purge() {
+        int n = store.purge(now().minus(retention), retainAtMost);
+        if (n > 0) {
+            LOG.log(Level.DEBUG, "purged {0} finished tasks", n);
+        }
+    }
+}
