@@ -587,6 +587,9 @@ public final class MemoryTaskStore implements TaskStore {
             if (e.key != null) {
                 byKey.remove(e.key, e);
             }
+            for (TaskEvent ev : e.eventsAfter(0, Integer.MAX_VALUE)) {
+                log.remove(ev.id(), ev); // events are kept as long as their task
+            }
             n++;
         }
         return n;

@@ -7,10 +7,12 @@ import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Outcome;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskError;
+import io.asyncreply.task.TaskEvent;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.TaskResult;
 import io.asyncreply.task.TaskStatus;
+import io.asyncreply.task.Transitions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -750,6 +752,367 @@ public abstract class TaskStoreContract {
 
         NewTask again = keyed("purged-key", "echo", "same", ms(20));
         assertThat(insert(again, NO_LIMIT)).isEqualTo(new InsertResult.Inserted(again.task()));
+    }
+
+
+    // ---------------------------------------------------------------- the transition table as oracle
+
+    /**
+     * A task as a comparable text: every field, the result by media type and size (a store may
+     * give a summary where another gives the bytes).
+     */
+    protected static String view(Task t) {
+        if (t == null) {
+            return "none";
+        }
+        TaskResult r = t.result();
+        return t.toBuilder().result(null).build() + " result=" + (r == null ? "none" : r.contentType() + "/" + r.size());
+    }
+
+    private List<TaskEvent> eventsOf(String id) {
+        return store.taskEvents(id, 0, 10_000);
+    }
+
+    /** Checks that {@code got} is what {@code expected} decided, and that its event (if any) was appended. */
+    private void assertApplied(String what, Task was, Optional<Transitions.Change> expected, List<TaskEvent> before,
+            Optional<Task> returned) {
+        String id = was.id();
+        Task now = store.find(id).orElseThrow();
+        List<TaskEvent> after = eventsOf(id);
+        if (expected.isEmpty()) {
+            assertThat(returned).as(what + ": refused").isEmpty();
+            assertThat(view(now)).as(what + ": unchanged").isEqualTo(view(was));
+            assertThat(after).as(what + ": no event").hasSameSizeAs(before);
+            return;
+        }
+        Transitions.Change c = expected.get();
+        assertThat(view(now)).as(what + ": the stored task").isEqualTo(view(c.after()));
+        returned.ifPresent(r -> assertThat(view(r)).as(what + ": the returned task").isEqualTo(view(c.after())));
+        if (c.event() == null) {
+            assertThat(after).as(what + ": no event").hasSameSizeAs(before);
+        } else {
+            assertThat(after).as(what + ": one event").hasSize(before.size() + 1);
+            TaskEvent e = after.get(after.size() - 1);
+            assertThat(e.kind()).as(what + ": the event's kind").isEqualTo(c.event());
+            assertThat(view(e.task())).as(what + ": the event's task").isEqualTo(view(c.after()));
+            if (!before.isEmpty()) {
+                assertThat(e.id()).as(what + ": event ids increase").isGreaterThan(before.get(before.size() - 1).id());
+            }
+        }
+    }
+
+    @Test
+    void everyChangeIsTheOneTheTransitionTableDecidesWithItsEvent() throws Exception {
+        java.util.Random rnd = new java.util.Random(20261201);
+        List<String> ids = new ArrayList<>();
+        java.util.Map<String, Integer> lastAttempt = new java.util.HashMap<>();
+        for (int i = 0; i < 6; i++) {
+            Task q = Task.queued(newId(), i % 2 == 0 ? "echo" : "sleep", ms(i)).toBuilder()
+                    .expiresAt(i == 5 ? ms(400) : null).priority(i % 3 - 1).build();
+            assertThat(insert(new NewTask(q, bytes("p" + i), "text/plain", null, null, "node-a"), NO_LIMIT))
+                    .isInstanceOf(InsertResult.Inserted.class);
+            assertThat(eventsOf(q.id())).extracting(TaskEvent::kind).containsExactly(TaskEvent.Kind.QUEUED);
+            ids.add(q.id());
+        }
+        Instant now = ms(10);
+        for (int step = 0; step < 400; step++) {
+            now = now.plusMillis(rnd.nextInt(4));
+            String id = ids.get(rnd.nextInt(ids.size()));
+            Task before = find(id);
+            List<TaskEvent> events = eventsOf(id);
+            int attempt = lastAttempt.getOrDefault(id, 0) - (rnd.nextInt(5) == 0 ? 1 : 0); // sometimes stale
+            String what = "step " + step;
+            switch (rnd.nextInt(8)) {
+                case 0 -> { // claim, by whoever is ready: check what the claimed tasks became
+                    java.util.Map<String, Task> all = new java.util.HashMap<>();
+                    for (String x : ids) {
+                        all.put(x, find(x));
+                    }
+                    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+                    for (String x : ids) {
+                        counts.put(x, eventsOf(x).size());
+                    }
+                    List<ClaimedTask> claimed = store.claim(new ClaimRequest("node-" + rnd.nextInt(2), null,
+                            1 + rnd.nextInt(2), now, now.plus(LEASE)));
+                    for (ClaimedTask c : claimed) {
+                        String x = c.task().id();
+                        Optional<Transitions.Change> exp = Transitions.claim(all.get(x), now);
+                        assertThat(exp).as(what + ": only ready tasks are claimed").isPresent();
+                        assertThat(view(c.task())).as(what + ": claimed").isEqualTo(view(exp.get().after()));
+                        assertThat(eventsOf(x)).as(what + ": a started event").hasSize(counts.get(x) + 1);
+                        lastAttempt.put(x, c.attempt());
+                    }
+                    for (String x : ids) {
+                        boolean wasClaimed = claimed.stream().anyMatch(c -> c.task().id().equals(x));
+                        if (!wasClaimed) {
+                            assertThat(view(find(x))).as(what + ": not claimed, unchanged").isEqualTo(view(all.get(x)));
+                        }
+                    }
+                }
+                case 1 -> {
+                    int percent = rnd.nextInt(101);
+                    Optional<Transitions.Change> exp = Transitions.progress(before, attempt, percent);
+                    boolean written = store.progress(id, attempt, percent, now, "node-a");
+                    assertThat(written).as(what + ": progress written").isEqualTo(exp.isPresent());
+                    assertApplied(what + " progress", before, exp, events, exp.map(Transitions.Change::after));
+                }
+                case 2 -> {
+                    io.asyncreply.task.Outcome o = switch (rnd.nextInt(3)) {
+                        case 0 -> io.asyncreply.task.Outcome.succeeded(TaskResult.json("{\"n\":" + step + "}"));
+                        case 1 -> io.asyncreply.task.Outcome.failed(new TaskError("broke at " + step));
+                        default -> io.asyncreply.task.Outcome.cancelled();
+                    };
+                    Optional<Transitions.Change> exp = Transitions.finish(before, attempt, o, now);
+                    assertApplied(what + " finish", before, exp, events, store.finish(id, attempt, o, now));
+                }
+                case 3 -> {
+                    Instant runAt = now.plusMillis(rnd.nextInt(3) * 5);
+                    TaskError err = new TaskError("try again " + step);
+                    Optional<Transitions.Change> exp = Transitions.requeue(before, attempt, err, runAt, now);
+                    assertApplied(what + " requeue", before, exp, events, store.requeue(id, attempt, err, runAt, now));
+                }
+                case 4 -> {
+                    Transitions.CancelDecision d = Transitions.cancel(before, now);
+                    CancelResult r = store.cancel(id, now, "node-b");
+                    assertThat(r.outcome()).as(what + ": cancel outcome").isEqualTo(d.outcome());
+                    assertApplied(what + " cancel", before, Optional.ofNullable(d.change()), events,
+                            d.change() == null ? Optional.empty() : Optional.of(r.task()));
+                }
+                case 5 -> { // recovery, after the leases of this moment ran out
+                    Instant later = now.plus(LEASE).plusMillis(1);
+                    java.util.Map<String, Task> all = new java.util.HashMap<>();
+                    for (String x : ids) {
+                        all.put(x, find(x));
+                    }
+                    List<Task> recovered = store.recoverExpired(later, 3, "node-c");
+                    for (Task t : recovered) {
+                        Optional<Transitions.Change> exp = Transitions.recover(all.get(t.id()), later, 3);
+                        assertThat(exp).as(what + ": only running tasks are recovered").isPresent();
+                        assertThat(view(t)).as(what + ": recovered").isEqualTo(view(exp.get().after()));
+                        assertThat(view(find(t.id()))).isEqualTo(view(exp.get().after()));
+                        assertThat(eventsOf(t.id()).get(eventsOf(t.id()).size() - 1).kind())
+                                .isEqualTo(exp.get().event());
+                    }
+                    for (String x : ids) {
+                        if (all.get(x).status() == TaskStatus.RUNNING) {
+                            assertThat(recovered).as(what + ": every expired lease is recovered")
+                                    .anyMatch(t -> t.id().equals(x));
+                        }
+                    }
+                    now = later;
+                }
+                case 6 -> {
+                    Optional<Transitions.Change> exp = Transitions.expire(before, now);
+                    List<Task> expired = store.expire(now, 100, "node-a");
+                    assertThat(expired.stream().anyMatch(t -> t.id().equals(id))).as(what + ": expired")
+                            .isEqualTo(exp.isPresent());
+                    assertApplied(what + " expire", before, exp, events,
+                            expired.stream().filter(t -> t.id().equals(id)).findFirst());
+                }
+                default -> { // a new task now and then keeps the queue busy
+                    Task q = Task.queued(newId(), "echo", now);
+                    insert(new NewTask(q, bytes("n"), null, null, null, "node-a"), NO_LIMIT);
+                    ids.add(q.id());
+                }
+            }
+        }
+        // the whole log, read in pages, holds every task's events once and in each task's order
+        List<TaskEvent> log = new ArrayList<>();
+        EventCursor c = EventCursor.start();
+        for (int guard = 0; guard < 10_000; guard++) {
+            EventPage p = store.readEvents(c, 7);
+            log.addAll(p.events());
+            c = p.next();
+            if (p.events().isEmpty() && !p.pending()) {
+                break;
+            }
+        }
+        assertThat(log).extracting(TaskEvent::id).isSorted().doesNotHaveDuplicates();
+        for (String id : ids) {
+            assertThat(log.stream().filter(e -> e.taskId().equals(id)).map(TaskEvent::id).toList())
+                    .as("the log's events of " + id).isEqualTo(eventsOf(id).stream().map(TaskEvent::id).toList());
+        }
+    }
+
+    // ---------------------------------------------------------------- the event log
+
+    @Test
+    void aTasksLifeIsInTheLogInOrderWithTheNodeThatMadeEachChange() throws Exception {
+        Task t = Task.queued(newId(), "echo", T0);
+        insert(new NewTask(t, bytes("x"), null, null, null, "node-a"), NO_LIMIT);
+        ClaimedTask c = store.claim(new ClaimRequest("node-b", null, 1, ms(1), ms(1).plus(LEASE))).get(0);
+        store.progress(t.id(), c.attempt(), 50, ms(2), "node-b");
+        store.complete(List.of(Completion.finish(t.id(), c.attempt(),
+                io.asyncreply.task.Outcome.succeeded(TaskResult.json("{\"ok\":true}")), ms(3), "node-b")));
+
+        List<TaskEvent> events = store.taskEvents(t.id(), 0, 100);
+
+        assertThat(events).extracting(TaskEvent::kind).containsExactly(TaskEvent.Kind.QUEUED, TaskEvent.Kind.STARTED,
+                TaskEvent.Kind.PROGRESS, TaskEvent.Kind.SUCCEEDED);
+        assertThat(events).extracting(TaskEvent::node).containsExactly("node-a", "node-b", "node-b", "node-b");
+        assertThat(events).extracting(TaskEvent::at).containsExactly(T0, ms(1), ms(2), ms(3));
+        assertThat(events).extracting(e -> e.task().status()).containsExactly(TaskStatus.QUEUED, TaskStatus.RUNNING,
+                TaskStatus.RUNNING, TaskStatus.SUCCEEDED);
+        assertThat(events.get(2).task().progress()).isEqualTo(50);
+        assertThat(events.get(3).task().result().contentType()).isEqualTo("application/json");
+        assertThat(events).extracting(TaskEvent::id).isSorted().doesNotHaveDuplicates();
+        assertThat(store.taskEvents(t.id(), events.get(1).id(), 100)).extracting(TaskEvent::kind)
+                .containsExactly(TaskEvent.Kind.PROGRESS, TaskEvent.Kind.SUCCEEDED);
+        assertThat(store.taskEvents(newId(), 0, 100)).isEmpty();
+    }
+
+    @Test
+    void aRefusedChangeAppendsNoEvent() throws Exception {
+        Task t = submit(T0);
+        ClaimedTask c = claim("node-a", ms(1));
+        store.finish(t.id(), c.attempt(), io.asyncreply.task.Outcome.cancelled(), ms(2));
+        int n = store.taskEvents(t.id(), 0, 100).size();
+
+        assertThat(store.finish(t.id(), c.attempt(), io.asyncreply.task.Outcome.cancelled(), ms(3))).isEmpty();
+        assertThat(store.progress(t.id(), c.attempt(), 10, ms(3), null)).isFalse();
+        assertThat(store.cancel(t.id(), ms(3)).outcome()).isEqualTo(CancelResult.Outcome.ALREADY_FINISHED);
+
+        assertThat(store.taskEvents(t.id(), 0, 100)).hasSize(n);
+    }
+
+    @Test
+    void aCancelRequestIsAChangeButNotAnEvent() throws Exception {
+        Task t = submit(T0);
+        claim("node-a", ms(1));
+        int n = store.taskEvents(t.id(), 0, 100).size();
+
+        CancelResult r = store.cancel(t.id(), ms(2));
+
+        assertThat(r.outcome()).isEqualTo(CancelResult.Outcome.CANCEL_REQUESTED);
+        assertThat(find(t.id()).cancelRequested()).isTrue();
+        assertThat(store.taskEvents(t.id(), 0, 100)).hasSize(n);
+    }
+
+    @Test
+    void theLogIsReadInPagesFromTheHeadOnwardsWithoutRepeats() throws Exception {
+        submit(T0);
+        EventCursor head = store.eventHead();
+        Task a = submit(ms(1));
+        Task b = submit(ms(2));
+        Task c = submit(ms(3));
+
+        EventPage first = store.readEvents(head, 2);
+        EventPage second = store.readEvents(first.next(), 2);
+        EventPage third = store.readEvents(second.next(), 2);
+
+        assertThat(first.events()).extracting(TaskEvent::taskId).containsExactly(a.id(), b.id());
+        assertThat(second.events()).extracting(TaskEvent::taskId).containsExactly(c.id());
+        assertThat(third.events()).isEmpty();
+        assertThat(third.pending()).isFalse();
+        assertThat(store.readEvents(EventCursor.after(first.events().get(0).id()), 10).events())
+                .extracting(TaskEvent::taskId).containsExactly(b.id(), c.id());
+    }
+
+    @Test
+    void purgingATaskDeletesItsEvents() throws Exception {
+        Task t = finished(ms(5));
+        assertThat(store.taskEvents(t.id(), 0, 100)).isNotEmpty();
+
+        store.purge(ms(6), 0);
+
+        assertThat(store.taskEvents(t.id(), 0, 100)).isEmpty();
+        assertThat(store.readEvents(EventCursor.start(), 100).events()).noneMatch(e -> e.taskId().equals(t.id()));
+    }
+
+    @Test
+    void expiryEndsQueuedTasksPastTheirTimeToLiveOnly() throws Exception {
+        Task ttl = Task.queued(newId(), "echo", T0).toBuilder().expiresAt(ms(100)).build();
+        insert(new NewTask(ttl, bytes("t"), null, null, null), NO_LIMIT);
+        Task forever = submit(ms(1));
+
+        assertThat(store.expire(ms(99), 10, "n")).isEmpty();
+        List<Task> expired = store.expire(ms(100), 10, "n");
+
+        assertThat(expired).extracting(Task::id).containsExactly(ttl.id());
+        Task t = find(ttl.id());
+        assertThat(t.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(t.error().code()).isEqualTo(TaskError.EXPIRED);
+        assertThat(store.taskEvents(ttl.id(), 0, 10)).extracting(TaskEvent::kind)
+                .containsExactly(TaskEvent.Kind.QUEUED, TaskEvent.Kind.FAILED);
+        assertThat(find(forever.id()).status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(store.claim("n", ms(101), ms(101).plus(LEASE)).orElseThrow().task().id()).isEqualTo(forever.id());
+    }
+
+    @Test
+    void anExpiredTaskIsNotClaimed() throws Exception {
+        Task ttl = Task.queued(newId(), "echo", T0).toBuilder().expiresAt(ms(10)).build();
+        insert(new NewTask(ttl, bytes("t"), null, null, null), NO_LIMIT);
+
+        assertThat(store.claim("n", ms(10), ms(10).plus(LEASE))).isEmpty();
+        assertThat(find(ttl.id()).status()).isEqualTo(TaskStatus.QUEUED);
+    }
+
+    @Test
+    void claimTakesTheHighestPriorityFirstThenTheOldest() throws Exception {
+        Task low = insertTask(Task.queued(newId(), "echo", T0).toBuilder().priority(-5).build());
+        Task normal = submit(ms(1));
+        Task high = insertTask(Task.queued(newId(), "echo", ms(2)).toBuilder().priority(7).build());
+        Task normal2 = submit(ms(3));
+
+        List<ClaimedTask> c = store.claim(new ClaimRequest("n", null, 4, ms(10), ms(10).plus(LEASE)));
+
+        assertThat(c).extracting(x -> x.task().id()).containsExactly(high.id(), normal.id(), normal2.id(), low.id());
+    }
+
+    @Test
+    void aClaimTakesOnlyTheTypesItServes() throws Exception {
+        Task echo = submit("echo", T0);
+        Task sleep = submit("sleep", ms(1));
+
+        List<ClaimedTask> c = store.claim(new ClaimRequest("n", java.util.Set.of("sleep"), 5, ms(10),
+                ms(10).plus(LEASE)));
+
+        assertThat(c).extracting(x -> x.task().id()).containsExactly(sleep.id());
+        assertThat(find(echo.id()).status()).isEqualTo(TaskStatus.QUEUED);
+    }
+
+    @Test
+    void idempotencyKeysAreUniquePerOwner() throws Exception {
+        byte[] p = bytes("same");
+        Task a = Task.queued(newId(), "echo", T0).toBuilder().owner("alice").build();
+        Task b = Task.queued(newId(), "echo", ms(1)).toBuilder().owner("bob").build();
+        Task a2 = Task.queued(newId(), "echo", ms(2)).toBuilder().owner("alice").build();
+
+        assertThat(insert(new NewTask(a, p, null, "k", digest("echo", p)), NO_LIMIT))
+                .isInstanceOf(InsertResult.Inserted.class);
+        assertThat(insert(new NewTask(b, p, null, "k", digest("echo", p)), NO_LIMIT))
+                .isInstanceOf(InsertResult.Inserted.class);
+        InsertResult again = insert(new NewTask(a2, p, null, "k", digest("echo", p)), NO_LIMIT);
+        assertThat(again).isInstanceOf(InsertResult.Duplicate.class);
+        assertThat(((InsertResult.Duplicate) again).existing().id()).isEqualTo(a.id());
+        assertThat(find(b.id()).owner()).isEqualTo("bob");
+    }
+
+    @Test
+    void aPageReadsOnlyResultsItWouldInline() throws Exception {
+        Task big = submit(T0);
+        ClaimedTask c = claim("n", ms(1));
+        byte[] huge = new byte[io.asyncreply.task.Limits.MAX_INLINE_RESULT_BYTES + 1];
+        store.finish(big.id(), c.attempt(), io.asyncreply.task.Outcome.succeeded(TaskResult.of(huge,
+                "application/octet-stream")), ms(2));
+        Task small = submit(ms(3));
+        ClaimedTask c2 = claim("n", ms(4));
+        store.finish(small.id(), c2.attempt(), io.asyncreply.task.Outcome.succeeded(TaskResult.json("[1]")), ms(5));
+
+        List<Task> page = store.list(TaskQuery.firstPage()).items();
+
+        Task b = page.stream().filter(t -> t.id().equals(big.id())).findFirst().orElseThrow();
+        Task s = page.stream().filter(t -> t.id().equals(small.id())).findFirst().orElseThrow();
+        assertThat(b.result().hasBytes()).isFalse();
+        assertThat(b.result().size()).isEqualTo(huge.length);
+        assertThat(b.result().contentType()).isEqualTo("application/octet-stream");
+        assertThat(s.result().hasBytes()).isTrue();
+        assertThat(find(big.id()).result().bytes()).hasSize(huge.length);
+    }
+
+    private Task insertTask(Task t) throws Exception {
+        assertThat(insert(new NewTask(t, bytes("x"), null, null, null), NO_LIMIT)).isInstanceOf(InsertResult.Inserted.class);
+        return t;
     }
 
     // ---------------------------------------------------------------- health
