@@ -1,6 +1,5 @@
 package io.asyncreply.engine;
 
-import io.asyncreply.store.NodeInfo;
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Health;
@@ -87,6 +86,7 @@ public final class TaskService implements AutoCloseable {
     private final TerminalWaits waits;
     private final Workers workers;
     private final Maintenance maintenance;
+    private final HealthCheck healthCheck;
 
     private volatile boolean stopping;
     private boolean stopped; // guarded by this
@@ -148,6 +148,8 @@ public final class TaskService implements AutoCloseable {
                     }
                 });
 
+        this.healthCheck = new HealthCheck(store, clock, admission, running, workerCount, queueCapacity, nodeId,
+                leaseDuration);
         store.listen(new RemoteEvents(store, workers, events, running, notifier));
         workers.start();
         maintenance.start();
@@ -268,22 +270,7 @@ public final class TaskService implements AutoCloseable {
      * one lease (by this node's clock and lease). Asks the store three times (ping, queued, nodes).
      */
     public Health health() {
-        boolean accepting = admission.isOpen();
-        try {
-            store.ping();
-            long queued = store.queued();
-            Instant staleBefore = now().minus(leaseDuration);
-            List<Health.Node> nodes = new ArrayList<>();
-            for (NodeInfo n : store.nodes()) {
-                nodes.add(new Health.Node(n.id(), n.startedAt(), n.lastHeartbeat(), n.running(),
-                        n.lastHeartbeat().isBefore(staleBefore)));
-            }
-            return new Health(true, accepting, queued, running.size(), workerCount, queueCapacity, null, nodeId,
-                    nodes);
-        } catch (RuntimeException e) {
-            return new Health(false, accepting, -1, running.size(), workerCount, queueCapacity,
-                    "The task store is unreachable.", nodeId, List.of());
-        }
+        return healthCheck.now();
     }
 
     /** The registered handler of {@code type}, if any. */

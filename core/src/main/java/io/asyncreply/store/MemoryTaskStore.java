@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * and gone when the process ends. Tasks accepted but not yet finished are lost on a restart, so
  * use it for development, tests, and work that may be lost.
  *
- * <p>Each task is an {@link Entry} whose state is one {@link AtomicReference} to an immutable
+ * <p>Each task is an {@link MemoryEntry} whose state is one {@link AtomicReference} to an immutable
  * {@link Row}; every transition is decided by {@link Transitions} on the row read, then applied by
  * a compare-and-set of that reference; a lost race reads again and decides again. The indexes
  * around it (ready sets per type, delayed and expiring sets, running set, finished queue) may
@@ -58,92 +57,22 @@ public final class MemoryTaskStore implements TaskStore {
     public static final long DEFAULT_MAX_RETAINED_BYTES = 256L << 20;
     private static final int MAX_EXPIRE_PER_CALL = 10_000;
 
-    /** The mutable part of a task: its snapshot and its lease. Immutable; replaced by CAS. */
-    private record Row(Task task, String leaseOwner, Instant leaseUntil) {
-    }
 
-    private static final class Entry {
-        final long seq;
-        final String id;
-        final String key; // owner-scoped idempotency key, or null
-        final byte[] digest;
-        final String contentType;
-        final AtomicReference<Row> row;
-        volatile byte[] payload; // dropped once the task is terminal
-        private final List<TaskEvent> events = new ArrayList<>(4); // guarded by itself
-
-        Entry(long seq, NewTask t, String key) {
-            this.seq = seq;
-            this.id = t.task().id();
-            this.payload = t.payload();
-            this.contentType = t.contentType();
-            this.key = key;
-            this.digest = t.payloadDigest();
-            this.row = new AtomicReference<>(new Row(t.task(), null, null));
-        }
-
-        Task task() {
-            return row.get().task();
-        }
-
-        void addEvent(TaskEvent e) {
-            synchronized (events) {
-                int i = events.size();
-                while (i > 0 && events.get(i - 1).id() > e.id()) {
-                    i--;
-                }
-                events.add(i, e);
-            }
-        }
-
-        List<TaskEvent> eventsAfter(long afterId, int limit) {
-            synchronized (events) {
-                List<TaskEvent> out = new ArrayList<>();
-                for (TaskEvent e : events) {
-                    if (e.id() > afterId && out.size() < limit) {
-                        out.add(e);
-                    }
-                }
-                return out;
-            }
-        }
-    }
-
-    /** A queued entry ready to run, ordered by priority (highest first), run time, submission. */
-    private record Ready(int priority, Instant runAt, long seq, Entry entry) {
-    }
-
-    private static final Comparator<Ready> READY_ORDER = Comparator.comparingInt((Ready r) -> -r.priority())
-            .thenComparing(Ready::runAt).thenComparingLong(Ready::seq);
-
-    /** A queued entry waiting for its run time, or for its expiry. */
-    private record Timed(Instant at, long seq, Entry entry) {
-    }
-
-    private static final Comparator<Timed> TIMED_ORDER = Comparator.comparing(Timed::at)
-            .thenComparingLong(Timed::seq);
-
-    private final int maxLogEvents;
     private final long maxRetainedBytes;
     private final AtomicLong nextSeq = new AtomicLong();
-    private final Map<String, Entry> byId = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListMap<Long, Entry> bySeq = new ConcurrentSkipListMap<>();
-    private final Map<String, Entry> byKey = new ConcurrentHashMap<>();
-    private final Map<String, ConcurrentSkipListSet<Ready>> ready = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListSet<Timed> delayed = new ConcurrentSkipListSet<>(TIMED_ORDER);
-    private final ConcurrentSkipListSet<Timed> expiring = new ConcurrentSkipListSet<>(TIMED_ORDER);
-    private final Set<Entry> running = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<Entry> finished = new ConcurrentLinkedQueue<>();
+    private final Map<String, MemoryEntry> byId = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<Long, MemoryEntry> bySeq = new ConcurrentSkipListMap<>();
+    private final Map<String, MemoryEntry> byKey = new ConcurrentHashMap<>();
+    private final ReadyIndex<MemoryEntry> index = new ReadyIndex<>();
+    private final Set<MemoryEntry> running = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<MemoryEntry> finished = new ConcurrentLinkedQueue<>();
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong finishedCount = new AtomicLong();
     private final AtomicLong retainedBytes = new AtomicLong();
     /** The node registry: the services using this store (one, unless tests share it). */
     private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
 
-    private final LocalSequencer eventIds = new LocalSequencer(0);
-    private final ConcurrentSkipListMap<Long, TaskEvent> log = new ConcurrentSkipListMap<>();
-    /** The highest id evicted from {@link #log}, or 0. */
-    private final AtomicLong evictedThrough = new AtomicLong();
+    private final MemoryEventLog log;
 
     /** A store with the default bounds. */
     public MemoryTaskStore() {
@@ -159,7 +88,7 @@ public final class MemoryTaskStore implements TaskStore {
         if (maxLogEvents < 1 || maxRetainedBytes < 0) {
             throw new IllegalArgumentException("maxLogEvents must be positive and maxRetainedBytes not negative");
         }
-        this.maxLogEvents = maxLogEvents;
+        this.log = new MemoryEventLog(maxLogEvents);
         this.maxRetainedBytes = maxRetainedBytes;
     }
 
@@ -180,7 +109,7 @@ public final class MemoryTaskStore implements TaskStore {
         }
         String key = scopedKey(t.task(), t.idempotencyKey());
         if (key != null) {
-            Entry existing = byKey.get(key);
+            MemoryEntry existing = byKey.get(key);
             if (existing != null) {
                 return known(existing, t);
             }
@@ -192,15 +121,15 @@ public final class MemoryTaskStore implements TaskStore {
                 return new InsertResult.QueueFull(q);
             }
         } while (!queued.compareAndSet(q, q + 1));
-        Entry e = new Entry(nextSeq.incrementAndGet(), t, key);
+        MemoryEntry e = new MemoryEntry(nextSeq.incrementAndGet(), t, key);
         if (key != null) {
-            Entry existing = byKey.putIfAbsent(key, e);
+            MemoryEntry existing = byKey.putIfAbsent(key, e);
             if (existing != null) { // lost a race for the key: undo; nobody can know our id yet
                 queued.decrementAndGet();
                 return known(existing, t);
             }
         }
-        long eventId = eventIds.begin(1); // the entry is not visible yet: nobody else changes it
+        long eventId = log.begin(); // the entry is not visible yet: nobody else changes it
         try {
             byId.put(e.id, e);
             bySeq.put(e.seq, e);
@@ -208,36 +137,28 @@ public final class MemoryTaskStore implements TaskStore {
             record(e, TaskEvent.of(TaskEvent.Kind.QUEUED, eventId, task, t.node(), task.submittedAt()));
             index(e, task, task.submittedAt());
         } finally {
-            eventIds.end(eventId);
+            log.end(eventId);
         }
         return new InsertResult.Inserted(t.task());
     }
 
-    private static InsertResult known(Entry existing, NewTask t) {
+    private static InsertResult known(MemoryEntry existing, NewTask t) {
         return Arrays.equals(existing.digest, t.payloadDigest()) ? new InsertResult.Duplicate(existing.task())
                 : new InsertResult.Conflict(existing.id);
     }
 
     /** Puts a queued entry where claims and expiry find it. */
-    private void index(Entry e, Task t, Instant now) {
-        if (t.expiresAt() != null) {
-            expiring.add(new Timed(t.expiresAt(), e.seq, e));
-        }
-        Instant runAt = t.runAt() == null ? t.submittedAt() : t.runAt();
-        if (runAt.isAfter(now)) {
-            delayed.add(new Timed(runAt, e.seq, e));
-        } else {
-            readySet(t.type()).add(new Ready(t.priority(), runAt, e.seq, e));
-        }
+    private void index(MemoryEntry e, Task t, Instant now) {
+        index.add(e, key(e, t), t.expiresAt(), now);
     }
 
-    private ConcurrentSkipListSet<Ready> readySet(String type) {
-        return ready.computeIfAbsent(type, k -> new ConcurrentSkipListSet<>(READY_ORDER));
+    private static ReadyIndex.Key key(MemoryEntry e, Task t) {
+        return new ReadyIndex.Key(t.type(), t.priority(), t.runAt() == null ? t.submittedAt() : t.runAt(), e.seq);
     }
 
     @Override
     public Optional<Task> find(String id) {
-        Entry e = byId.get(id);
+        MemoryEntry e = byId.get(id);
         return e == null ? Optional.empty() : Optional.of(e.task());
     }
 
@@ -248,9 +169,9 @@ public final class MemoryTaskStore implements TaskStore {
      * (after {@code expected} was read), swaps the row, records the event. False when the row moved
      * on meanwhile: the caller reads again and decides again.
      */
-    private boolean apply(Entry e, Row expected, Row next, Change change, String node, Instant at) {
+    private boolean apply(MemoryEntry e, MemoryEntry.Row expected, MemoryEntry.Row next, Change change, String node, Instant at) {
         TaskEvent.Kind kind = change.event();
-        long eventId = kind == null ? 0 : eventIds.begin(1);
+        long eventId = kind == null ? 0 : log.begin();
         try {
             if (!e.row.compareAndSet(expected, next)) {
                 return false;
@@ -261,25 +182,18 @@ public final class MemoryTaskStore implements TaskStore {
             return true;
         } finally {
             if (kind != null) {
-                eventIds.end(eventId);
+                log.end(eventId);
             }
         }
     }
 
-    private void record(Entry e, TaskEvent event) {
+    private void record(MemoryEntry e, TaskEvent event) {
         e.addEvent(event);
-        log.put(event.id(), event);
-        while (log.size() > maxLogEvents) {
-            Map.Entry<Long, TaskEvent> oldest = log.pollFirstEntry();
-            if (oldest == null) {
-                break;
-            }
-            evictedThrough.accumulateAndGet(oldest.getKey(), Math::max);
-        }
+        log.add(event);
     }
 
     /** Bookkeeping after a change took {@code e} out of RUNNING or QUEUED into {@code after}. */
-    private void moved(Entry e, Task before, Task after, Instant now) {
+    private void moved(MemoryEntry e, Task before, Task after, Instant now) {
         if (before.status() == TaskStatus.RUNNING && after.status() != TaskStatus.RUNNING) {
             running.remove(e);
         }
@@ -305,28 +219,16 @@ public final class MemoryTaskStore implements TaskStore {
     @Override
     public List<ClaimedTask> claim(ClaimRequest request) {
         Instant now = request.now();
-        promoteDue(now);
         List<ClaimedTask> out = new ArrayList<>(Math.min(request.max(), 16));
         while (out.size() < request.max()) {
-            ConcurrentSkipListSet<Ready> from = null;
-            Ready best = null;
-            for (Map.Entry<String, ConcurrentSkipListSet<Ready>> r : ready.entrySet()) {
-                if (!request.serves(r.getKey())) {
-                    continue;
-                }
-                Ready head = r.getValue().isEmpty() ? null : firstOrNull(r.getValue());
-                if (head != null && (best == null || READY_ORDER.compare(head, best) < 0)) {
-                    best = head;
-                    from = r.getValue();
-                }
-            }
-            if (best == null) {
+            MemoryEntry e = index.take(request::serves, now, x -> {
+                Task t = x.task();
+                return t.status() == TaskStatus.QUEUED ? key(x, t) : null;
+            });
+            if (e == null) {
                 break;
             }
-            if (!from.remove(best)) {
-                continue; // another claimer took it
-            }
-            ClaimedTask c = claimEntry(best.entry(), request, now);
+            ClaimedTask c = claimMemoryEntry(e, request, now);
             if (c != null) {
                 out.add(c);
             }
@@ -334,46 +236,22 @@ public final class MemoryTaskStore implements TaskStore {
         return out;
     }
 
-    private static <T> T firstOrNull(ConcurrentSkipListSet<T> set) {
-        try {
-            return set.first();
-        } catch (java.util.NoSuchElementException e) {
-            return null; // emptied meanwhile
-        }
-    }
-
     /** Claims the entry taken from the ready index, or returns null when it is not claimable (stale, expired). */
-    private ClaimedTask claimEntry(Entry e, ClaimRequest request, Instant now) {
+    private ClaimedTask claimMemoryEntry(MemoryEntry e, ClaimRequest request, Instant now) {
         while (true) {
-            Row r = e.row.get();
+            MemoryEntry.Row r = e.row.get();
             Optional<Change> c = Transitions.claim(r.task(), now);
             if (c.isEmpty()) {
                 Task t = r.task();
                 if (t.status() == TaskStatus.QUEUED && !Transitions.isExpired(t, now) && t.runAt() != null) {
-                    delayed.add(new Timed(t.runAt(), e.seq, e)); // not due by this claim's clock: keep it
+                    index.delay(e, t.runAt(), e.seq); // not due by this claim's clock: keep it
                 }
                 return null; // otherwise cancelled or expired while queued: the index entry was stale
             }
             Task after = c.get().after();
-            if (apply(e, r, new Row(after, request.owner(), request.leaseUntil()), c.get(), request.owner(), now)) {
+            if (apply(e, r, new MemoryEntry.Row(after, request.owner(), request.leaseUntil()), c.get(), request.owner(), now)) {
                 moved(e, r.task(), after, now);
                 return new ClaimedTask(after, e.payload, e.contentType);
-            }
-        }
-    }
-
-    /** Moves delayed entries whose run time has come to the ready sets. */
-    private void promoteDue(Instant now) {
-        while (true) {
-            Timed d = delayed.isEmpty() ? null : firstOrNull(delayed);
-            if (d == null || d.at().isAfter(now)) {
-                return;
-            }
-            if (delayed.remove(d)) {
-                Task t = d.entry().task();
-                if (t.status() == TaskStatus.QUEUED) {
-                    readySet(t.type()).add(new Ready(t.priority(), d.at(), d.seq(), d.entry()));
-                }
             }
         }
     }
@@ -381,10 +259,10 @@ public final class MemoryTaskStore implements TaskStore {
     @Override
     public int renewLeases(String owner, Instant leaseUntil) {
         int n = 0;
-        for (Entry e : running) {
-            Row r = e.row.get();
+        for (MemoryEntry e : running) {
+            MemoryEntry.Row r = e.row.get();
             if (r.task().status() == TaskStatus.RUNNING && owner.equals(r.leaseOwner())
-                    && e.row.compareAndSet(r, new Row(r.task(), owner, leaseUntil))) {
+                    && e.row.compareAndSet(r, new MemoryEntry.Row(r.task(), owner, leaseUntil))) {
                 n++;
             }
         }
@@ -401,12 +279,12 @@ public final class MemoryTaskStore implements TaskStore {
     }
 
     private Optional<Task> completeOne(Completion c) {
-        Entry e = byId.get(c.id());
+        MemoryEntry e = byId.get(c.id());
         if (e == null) {
             return Optional.empty();
         }
         while (true) {
-            Row r = e.row.get();
+            MemoryEntry.Row r = e.row.get();
             Optional<Change> change = c.isRequeue()
                     ? Transitions.requeue(r.task(), c.attempt(), c.lastError(), c.runAt(), c.now())
                     : Transitions.finish(r.task(), c.attempt(), c.outcome(), c.now());
@@ -414,7 +292,7 @@ public final class MemoryTaskStore implements TaskStore {
                 return Optional.empty();
             }
             Task after = change.get().after();
-            if (apply(e, r, new Row(after, null, null), change.get(), c.node(), c.now())) {
+            if (apply(e, r, new MemoryEntry.Row(after, null, null), change.get(), c.node(), c.now())) {
                 moved(e, r.task(), after, c.now());
                 return Optional.of(after);
             }
@@ -423,17 +301,17 @@ public final class MemoryTaskStore implements TaskStore {
 
     @Override
     public boolean progress(String id, int attempt, int percent, Instant now, String node) {
-        Entry e = byId.get(id);
+        MemoryEntry e = byId.get(id);
         if (e == null) {
             return false;
         }
         while (true) {
-            Row r = e.row.get();
+            MemoryEntry.Row r = e.row.get();
             Optional<Change> c = Transitions.progress(r.task(), attempt, percent);
             if (c.isEmpty()) {
                 return false;
             }
-            if (apply(e, r, new Row(c.get().after(), r.leaseOwner(), r.leaseUntil()), c.get(), node, now)) {
+            if (apply(e, r, new MemoryEntry.Row(c.get().after(), r.leaseOwner(), r.leaseUntil()), c.get(), node, now)) {
                 return true;
             }
         }
@@ -441,19 +319,19 @@ public final class MemoryTaskStore implements TaskStore {
 
     @Override
     public CancelResult cancel(String id, Instant now, String node) {
-        Entry e = byId.get(id);
+        MemoryEntry e = byId.get(id);
         if (e == null) {
             return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
         }
         while (true) {
-            Row r = e.row.get();
+            MemoryEntry.Row r = e.row.get();
             Transitions.CancelDecision d = Transitions.cancel(r.task(), now);
             if (d.change() == null) {
                 return new CancelResult(d.outcome(), r.task());
             }
             Task after = d.change().after();
-            Row next = after.status() == TaskStatus.RUNNING ? new Row(after, r.leaseOwner(), r.leaseUntil())
-                    : new Row(after, null, null);
+            MemoryEntry.Row next = after.status() == TaskStatus.RUNNING ? new MemoryEntry.Row(after, r.leaseOwner(), r.leaseUntil())
+                    : new MemoryEntry.Row(after, null, null);
             if (apply(e, r, next, d.change(), node, now)) {
                 moved(e, r.task(), after, now);
                 if (after.isTerminal()) {
@@ -466,24 +344,16 @@ public final class MemoryTaskStore implements TaskStore {
         }
     }
 
-    private void unindex(Entry e, Task queuedTask) {
-        Instant runAt = queuedTask.runAt() == null ? queuedTask.submittedAt() : queuedTask.runAt();
-        ConcurrentSkipListSet<Ready> set = ready.get(queuedTask.type());
-        if (set != null) {
-            set.remove(new Ready(queuedTask.priority(), runAt, e.seq, e));
-        }
-        delayed.remove(new Timed(runAt, e.seq, e));
-        if (queuedTask.expiresAt() != null) {
-            expiring.remove(new Timed(queuedTask.expiresAt(), e.seq, e));
-        }
+    private void unindex(MemoryEntry e, Task queuedTask) {
+        index.remove(e, key(e, queuedTask), queuedTask.expiresAt());
     }
 
     @Override
     public List<Task> recoverExpired(Instant now, int maxAttempts, String node) {
         List<Task> changed = new ArrayList<>();
-        for (Entry e : running) {
+        for (MemoryEntry e : running) {
             while (true) {
-                Row r = e.row.get();
+                MemoryEntry.Row r = e.row.get();
                 if (r.task().status() != TaskStatus.RUNNING || r.leaseUntil() == null
                         || !r.leaseUntil().isBefore(now)) {
                     break;
@@ -493,7 +363,7 @@ public final class MemoryTaskStore implements TaskStore {
                     break;
                 }
                 Task after = c.get().after();
-                if (apply(e, r, new Row(after, null, null), c.get(), node, now)) {
+                if (apply(e, r, new MemoryEntry.Row(after, null, null), c.get(), node, now)) {
                     moved(e, r.task(), after, now);
                     changed.add(after);
                     break;
@@ -508,22 +378,18 @@ public final class MemoryTaskStore implements TaskStore {
         List<Task> changed = new ArrayList<>();
         int limit = Math.min(max, MAX_EXPIRE_PER_CALL);
         while (changed.size() < limit) {
-            Timed t = expiring.isEmpty() ? null : firstOrNull(expiring);
-            if (t == null || t.at().isAfter(now)) {
+            MemoryEntry e = index.takeExpired(now);
+            if (e == null) {
                 break;
             }
-            if (!expiring.remove(t)) {
-                continue;
-            }
-            Entry e = t.entry();
             while (true) {
-                Row r = e.row.get();
+                MemoryEntry.Row r = e.row.get();
                 Optional<Change> c = Transitions.expire(r.task(), now);
                 if (c.isEmpty()) {
                     break; // started, cancelled or gone meanwhile
                 }
                 Task after = c.get().after();
-                if (apply(e, r, new Row(after, null, null), c.get(), node, now)) {
+                if (apply(e, r, new MemoryEntry.Row(after, null, null), c.get(), node, now)) {
                     moved(e, r.task(), after, now);
                     unindex(e, r.task());
                     changed.add(after);
@@ -538,13 +404,13 @@ public final class MemoryTaskStore implements TaskStore {
 
     @Override
     public TaskPage list(TaskQuery query) {
-        ConcurrentNavigableMap<Long, Entry> view = bySeq.descendingMap();
+        ConcurrentNavigableMap<Long, MemoryEntry> view = bySeq.descendingMap();
         if (query.cursor() != null) {
             view = view.tailMap(SeqCursor.decode(query.cursor()), false);
         }
         List<Task> items = new ArrayList<>(Math.min(query.limit(), 64));
         long lastSeq = -1;
-        for (Entry e : view.values()) {
+        for (MemoryEntry e : view.values()) {
             Task t = e.task();
             if (!query.matches(t)) {
                 continue;
@@ -570,7 +436,7 @@ public final class MemoryTaskStore implements TaskStore {
     @Override
     public synchronized int purge(Instant cutoff, long keepAtMost) {
         int n = 0;
-        Entry e;
+        MemoryEntry e;
         while ((e = finished.peek()) != null) {
             Task t = e.task();
             boolean expired = t.finishedAt() == null || t.finishedAt().isBefore(cutoff);
@@ -587,9 +453,7 @@ public final class MemoryTaskStore implements TaskStore {
             if (e.key != null) {
                 byKey.remove(e.key, e);
             }
-            for (TaskEvent ev : e.eventsAfter(0, Integer.MAX_VALUE)) {
-                log.remove(ev.id(), ev); // events are kept as long as their task
-            }
+            log.remove(e.eventsAfter(0, Integer.MAX_VALUE)); // events are kept as long as their task
             n++;
         }
         return n;
@@ -597,11 +461,7 @@ public final class MemoryTaskStore implements TaskStore {
 
     /** Entries in the ready sets and the delayed set, stale ones included (for tests). */
     int indexedForClaim() {
-        int n = delayed.size();
-        for (ConcurrentSkipListSet<Ready> s : ready.values()) {
-            n += s.size();
-        }
-        return n;
+        return index.size();
     }
 
     /** Bytes of results finished tasks keep (for tests). */
@@ -628,37 +488,17 @@ public final class MemoryTaskStore implements TaskStore {
 
     @Override
     public EventCursor eventHead() {
-        return EventCursor.after(eventIds.horizon());
+        return log.head();
     }
 
     @Override
     public EventPage readEvents(EventCursor cursor, int limit) {
-        long horizon = eventIds.horizon();
-        long from = cursor.position();
-        long evicted = evictedThrough.get();
-        long missed = 0;
-        if (from < evicted) {
-            missed = -1;
-            from = evicted;
-        }
-        List<TaskEvent> out = new ArrayList<>(Math.min(limit, 256));
-        long last = from;
-        for (TaskEvent e : log.subMap(from, false, horizon, true).values()) {
-            if (out.size() == limit) {
-                break;
-            }
-            out.add(e);
-            last = e.id();
-        }
-        if (out.size() < limit) {
-            last = Math.max(last, horizon); // ids up to the horizon without an event are dead
-        }
-        return new EventPage(out, EventCursor.after(last), eventIds.last() > horizon, missed);
+        return log.read(cursor, limit);
     }
 
     @Override
     public List<TaskEvent> taskEvents(String taskId, long afterId, int limit) {
-        Entry e = byId.get(taskId);
+        MemoryEntry e = byId.get(taskId);
         return e == null ? List.of() : e.eventsAfter(afterId, limit);
     }
 

@@ -1,0 +1,58 @@
+package io.asyncreply.engine;
+
+import io.asyncreply.store.NodeInfo;
+import io.asyncreply.store.TaskStore;
+import io.asyncreply.task.Health;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The service's health: whether the store answers and submissions are accepted, the queue depth,
+ * what runs here, and the node registry, where a node is stale when its last heartbeat is older
+ * than one lease (by this node's clock and lease).
+ */
+final class HealthCheck {
+    private final TaskStore store;
+    private final Clock clock;
+    private final Admission admission;
+    private final RunningTasks running;
+    private final int workers;
+    private final long queueCapacity;
+    private final String nodeId;
+    private final Duration lease;
+
+    HealthCheck(TaskStore store, Clock clock, Admission admission, RunningTasks running, int workers,
+            long queueCapacity, String nodeId, Duration lease) {
+        this.store = store;
+        this.clock = clock;
+        this.admission = admission;
+        this.running = running;
+        this.workers = workers;
+        this.queueCapacity = queueCapacity;
+        this.nodeId = nodeId;
+        this.lease = lease;
+    }
+
+    /** Asks the store three times (ping, queued, nodes); DOWN when any of them fails. */
+    Health now() {
+        boolean accepting = admission.isOpen();
+        try {
+            store.ping();
+            long queued = store.queued();
+            Instant staleBefore = clock.instant().truncatedTo(ChronoUnit.MILLIS).minus(lease);
+            List<Health.Node> nodes = new ArrayList<>();
+            for (NodeInfo n : store.nodes()) {
+                nodes.add(new Health.Node(n.id(), n.startedAt(), n.lastHeartbeat(), n.running(),
+                        n.lastHeartbeat().isBefore(staleBefore)));
+            }
+            return new Health(true, accepting, queued, running.size(), workers, queueCapacity, null, nodeId, nodes);
+        } catch (RuntimeException e) {
+            return new Health(false, accepting, -1, running.size(), workers, queueCapacity,
+                    "The task store is unreachable.", nodeId, List.of());
+        }
+    }
+}

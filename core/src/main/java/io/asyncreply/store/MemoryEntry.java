@@ -1,0 +1,64 @@
+package io.asyncreply.store;
+
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One task in the {@link MemoryTaskStore}: what never changes (ids, key, digest), the payload
+ * (dropped once the task is terminal), its state as one {@link AtomicReference} to an immutable
+ * {@link Row} (every transition is a compare-and-set of it), and its own events in id order.
+ */
+final class MemoryEntry {
+    /** The mutable part of a task: its snapshot and its lease. Immutable; replaced by CAS. */
+    record Row(Task task, String leaseOwner, Instant leaseUntil) {
+    }
+
+    final long seq;
+    final String id;
+    final String key; // owner-scoped idempotency key, or null
+    final byte[] digest;
+    final String contentType;
+    final AtomicReference<Row> row;
+    volatile byte[] payload; // dropped once the task is terminal
+    private final List<TaskEvent> events = new ArrayList<>(4); // guarded by itself
+
+    MemoryEntry(long seq, NewTask t, String key) {
+        this.seq = seq;
+        this.id = t.task().id();
+        this.payload = t.payload();
+        this.contentType = t.contentType();
+        this.key = key;
+        this.digest = t.payloadDigest();
+        this.row = new AtomicReference<>(new Row(t.task(), null, null));
+    }
+
+    Task task() {
+        return row.get().task();
+    }
+
+    void addEvent(TaskEvent e) {
+        synchronized (events) {
+            int i = events.size();
+            while (i > 0 && events.get(i - 1).id() > e.id()) {
+                i--;
+            }
+            events.add(i, e);
+        }
+    }
+
+    List<TaskEvent> eventsAfter(long afterId, int limit) {
+        synchronized (events) {
+            List<TaskEvent> out = new ArrayList<>();
+            for (TaskEvent e : events) {
+                if (e.id() > afterId && out.size() < limit) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+    }
+}

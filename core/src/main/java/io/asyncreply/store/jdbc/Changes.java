@@ -1,0 +1,105 @@
+package io.asyncreply.store.jdbc;
+
+import io.asyncreply.store.Completion;
+import io.asyncreply.task.CancelResult;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.Transitions;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The state changes other than claims and inserts: completions (finish or requeue, many in one
+ * transaction), progress, cancel, expiry and recovery, each decided by {@link Transitions} and
+ * written by {@link Transactions}.
+ */
+final class Changes {
+    private static final System.Logger LOG = System.getLogger(Changes.class.getName());
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final Transactions tx;
+
+    Changes(DataSource dataSource, Dialect dialect, Transactions tx) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.tx = tx;
+    }
+
+    List<Optional<Task>> complete(List<Completion> completions) {
+        if (completions.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>(completions.size());
+        List<Transactions.Decide> decide = new ArrayList<>(completions.size());
+        List<String> nodes = new ArrayList<>(completions.size());
+        List<Instant> ats = new ArrayList<>(completions.size());
+        for (Completion c : completions) {
+            ids.add(c.id());
+            decide.add(row -> c.isRequeue()
+                    ? Transitions.requeue(row.task(), c.attempt(), c.lastError(), c.runAt(), c.now())
+                    : Transitions.finish(row.task(), c.attempt(), c.outcome(), c.now()));
+            nodes.add(c.node());
+            ats.add(c.now());
+        }
+        return tx.run("could not record the outcome of a task", w -> tx.change(w, ids, decide, nodes, ats));
+    }
+
+    boolean progress(String id, int attempt, int percent, Instant now, String node) {
+        if (percent < 0 || percent > 100) {
+            throw new IllegalArgumentException("progress must be 0 to 100: " + percent);
+        }
+        return tx.run("could not record progress", w -> tx.change(w, List.of(id),
+                List.of(row -> Transitions.progress(row.task(), attempt, percent)), nodeList(node), List.of(now))
+                .get(0).isPresent());
+    }
+
+    private static List<String> nodeList(String node) {
+        List<String> l = new ArrayList<>(1);
+        l.add(node);
+        return l;
+    }
+
+    CancelResult cancel(String id, Instant now, String node) {
+        CancelResult[] result = new CancelResult[1];
+        tx.run("could not cancel a task", w -> tx.change(w, List.of(id), List.of(row -> {
+            Transitions.CancelDecision d = Transitions.cancel(row.task(), now);
+            result[0] = new CancelResult(d.outcome(), d.change() == null ? row.task() : d.change().after());
+            return Optional.ofNullable(d.change());
+        }), nodeList(node), List.of(now)));
+        if (result[0] == null) {
+            return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
+        }
+        if (result[0].outcome() == CancelResult.Outcome.CANCELLED) {
+            flushQuietly();
+        }
+        return result[0];
+    }
+
+    List<Task> recoverExpired(Instant now, int maxAttempts, String node) {
+        return tx.changeChunks("could not recover tasks with expired leases", dialect.selectExpired, now, Integer.MAX_VALUE,
+                node, row -> row.leaseUntil() != null && row.leaseUntil().isBefore(now)
+                        ? Transitions.recover(row.task(), now, maxAttempts) : Optional.empty());
+    }
+
+    List<Task> expire(Instant now, int max, String node) {
+        return tx.changeChunks("could not expire tasks", dialect.selectExpiring, now, max, node,
+                row -> Transitions.expire(row.task(), now));
+    }
+
+    private void flushQuietly() {
+        if (dialect.pg) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            dialect.flushAfterCommit(c);
+        } catch (SQLException e) {
+            LOG.log(Level.DEBUG, "could not flush a cancel to disk: SQLState {0}", e.getSQLState());
+        }
+    }
+}
