@@ -6,6 +6,7 @@ import static io.asyncreply.engine.Tasks.rejected;
 import static io.asyncreply.engine.Tasks.submission;
 import static io.asyncreply.engine.Tasks.submit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.asyncreply.store.MemoryTaskStore;
 import io.asyncreply.task.Rejection;
@@ -25,6 +26,19 @@ class TaskServiceShutdownTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("asyncreply-") && t.isAlive())
                 .collect(Collectors.toSet());
+    }
+
+    @Test
+    void a_stopped_node_leaves_the_node_registry_so_a_redeploy_is_not_listed_twice() throws Exception {
+        MemoryTaskStore store = new MemoryTaskStore();
+        TaskService first = TaskService.builder().store(store).nodeId("first").build();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.nodes().stream().anyMatch(n -> n.id().equals("first")));
+
+        first.close();
+        try (TaskService second = TaskService.builder().store(store).nodeId("second").build()) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> second.health().nodes().size() == 1);
+            assertThat(second.health().nodes()).extracting(n -> n.id()).containsExactly("second");
+        }
     }
 
     @Test

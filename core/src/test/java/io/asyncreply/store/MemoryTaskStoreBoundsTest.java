@@ -32,4 +32,26 @@ class MemoryTaskStoreBoundsTest {
         assertThat(store.purge(T0.plusSeconds(1), 0)).isEqualTo(5_000);
         assertThat(store.claim("n", T0.plusSeconds(120), T0.plusSeconds(150))).isEmpty();
     }
+
+    @Test
+    void finished_tasks_drop_their_payload_and_their_results_are_purged_oldest_first_beyond_the_byte_bound() {
+        MemoryTaskStore store = new MemoryTaskStore(1000, 3L << 20); // results of at most 3 MiB
+        for (int i = 0; i < 10; i++) {
+            String id = String.format("id%020d", i);
+            store.insert(new NewTask(Task.queued(id, "echo", T0.plusMillis(i)), new byte[1 << 20], null, null, null),
+                    100).toCompletableFuture().join();
+            ClaimedTask c = store.claim("n", T0.plusSeconds(1), T0.plusSeconds(60)).orElseThrow();
+            store.finish(c.task().id(), c.attempt(), io.asyncreply.task.Outcome.succeeded(
+                    io.asyncreply.task.TaskResult.of(new byte[1 << 20], "application/octet-stream")),
+                    T0.plusSeconds(2).plusMillis(i));
+        }
+        assertThat(store.retainedBytes()).isEqualTo(10L << 20);
+
+        int purged = store.purge(T0, Long.MAX_VALUE); // no task is old enough, and no count bound
+
+        assertThat(purged).isEqualTo(7);
+        assertThat(store.retainedBytes()).isEqualTo(3L << 20);
+        assertThat(store.find(String.format("id%020d", 6))).isEmpty();
+        assertThat(store.find(String.format("id%020d", 7))).isPresent();
+    }
 }

@@ -3,11 +3,14 @@ package io.asyncreply.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.asyncreply.store.ClaimedTask;
 import io.asyncreply.store.InsertResult;
 import io.asyncreply.store.NewTask;
 import io.asyncreply.store.StoreException;
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.store.TaskStoreContract;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskError;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -340,6 +344,18 @@ abstract class JdbcTaskStoreContract extends TaskStoreContract {
         assertThat(gate.sizes).containsExactly(1, 4);
         assertThat(store.queued()).isEqualTo(3);
         assertThat(rows()).isEqualTo(3);
+    }
+
+    @Test
+    void aFailureMessageWithCharactersADatabaseCannotHoldIsStoredCleaned() throws Exception {
+        Task t = submit(T0);
+        ClaimedTask c = claim("node-a", ms(1));
+
+        Optional<Task> done = store.finish(t.id(), c.attempt(),
+                io.asyncreply.task.Outcome.failed(new TaskError("nul \u0000 and a lone \uD800 here")), ms(2));
+
+        assertThat(done).isPresent();
+        assertThat(find(t.id()).error().message()).isEqualTo("nul \uFFFD and a lone \uFFFD here");
     }
 
     @Test
