@@ -140,7 +140,9 @@ final class AsyncreplyPeer implements Peer {
                 window.release();
             });
         }
-        window.acquire(WINDOW); // every stage has completed
+        if (!window.tryAcquire(WINDOW, 10, TimeUnit.MINUTES)) { // every stage has completed
+            throw new IllegalStateException("pipelined submissions not durable after 10 minutes");
+        }
         if (failed.get() > 0) {
             throw new IllegalStateException(failed.get() + " pipelined submissions failed");
         }

@@ -95,7 +95,7 @@ final class Summary {
                 .max().orElse(0);
         o.printf(Locale.ROOT, "PostgreSQL, medians of %d round(s); CPU per task in ms (JVM + PostgreSQL, all of its"
                 + " processes; in brackets the backends of the system's own pool)%n%n", rounds);
-        o.printf(Locale.ROOT, "%-44s", "figure");
+        o.printf(Locale.ROOT, "%-48s", "figure");
         for (String s : systems) {
             o.printf(Locale.ROOT, " %-24s", s);
         }
@@ -138,7 +138,6 @@ final class Summary {
         if (!stores.isEmpty()) {
             o.printf(Locale.ROOT, "%nasyncreply by store (burn-down, tasks/s; CPU per task of the JVM, ms)%n");
             for (String s : stores) {
-                Map<String, Map<String, Double>> f = med.get(s);
                 o.printf(Locale.ROOT, "  %-20s %s: %s (%s ms); %s: %s (%s ms); enqueue one/batch %s / %s tasks/s%n", s,
                         fmt(get(med, s, "burndown", "tasks"), 0), fmt(get(med, s, "burndown", "tasks_per_s"), 0),
                         fmt(get(med, s, "burndown", "jvm_cpu_ms_per_task"), 3),
@@ -146,9 +145,6 @@ final class Summary {
                         fmt(get(med, s, "burndown_big", "jvm_cpu_ms_per_task"), 3),
                         fmt(get(med, s, "enqueue_one", "tasks_per_s"), 0),
                         fmt(get(med, s, "enqueue_batch", "tasks_per_s"), 0));
-                if (f == null) {
-                    continue;
-                }
             }
         }
     }
@@ -159,7 +155,7 @@ final class Summary {
 
     private static void line(PrintStream o, Map<String, Map<String, Map<String, Double>>> med, Set<String> systems,
             String label, String figure, Cell cell) {
-        o.printf(Locale.ROOT, "%-44s", label);
+        o.printf(Locale.ROOT, "%-48s", label);
         for (String s : systems) {
             String v;
             if (figure == null) {
