@@ -26,10 +26,16 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "run" -> {
-                new Run(rest[0], Integer.parseInt(rest[1]), Path.of(rest[2])).run();
-                // Some of the systems leave non-daemon threads behind (pools of their own): the
-                // figures are written, so end the JVM here rather than wait for them.
-                System.exit(0);
+                // Some of the systems leave non-daemon threads behind (pools of their own), the
+                // more so after a failure: end the JVM here either way rather than wait for them.
+                int status = 0;
+                try {
+                    new Run(rest[0], Integer.parseInt(rest[1]), Path.of(rest[2])).run();
+                } catch (Throwable e) {
+                    e.printStackTrace();
+                    status = 1;
+                }
+                System.exit(status);
             }
             case "summary" -> Summary.main(rest);
             case "pg-settings" -> {
