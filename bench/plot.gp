@@ -24,16 +24,23 @@ if (have('intake.csv')) {
          'intake.csv' every ::1 using ($0):2:(sprintf('%.0f%%', $4 * 100)) skip 1 with labels offset 0,0.8 notitle, \
          '' every ::1 using ($0):($3 * factor(strcol(1))) skip 1 with points pt 7 ps 1.6 lc rgb '#cc3311' title 'target share of the ceiling'
 
+}
+
+if (have('intake_latency.csv')) {
+    # intake_latency.csv: config,rate,pairs,ceiling_achieved_rate,ceiling_p50_ms,ceiling_p99_ms,achieved_rate,p50_ms,p99_ms,p99_ratio,errors
     set output 'intake_latency.png'
-    set title 'POST /tasks/echo at a fixed rate of half the max (open model, from scheduled send time)'
+    set title 'POST /tasks/echo vs the ceiling servlet at the same fixed rate, same JVM (label: p99 / ceiling p99)'
+    set style data histograms
+    set style histogram clustered gap 1
+    set boxwidth 0.9
     set ylabel 'latency, ms (log scale)'
     set logscale y
     set yrange [0.05:*]
-    plot 'intake.csv' using 7:xtic(1) skip 1 title 'p50' lc rgb '#88ccee', \
-         '' using 8 skip 1 title 'p90' lc rgb '#44aa99', \
-         '' using 9 skip 1 title 'p99' lc rgb '#117733', \
-         '' using 10 skip 1 title 'p99.9' lc rgb '#999933', \
-         5 with lines dt 2 lw 2 lc rgb '#cc3311' title 'target p99 5 ms'
+    plot 'intake_latency.csv' using 5:xtic(sprintf('%s (%s req/s)', strcol(1), strcol(2))) skip 1 title 'ceiling p50' lc rgb '#cccccc', \
+         '' using 6 skip 1 title 'ceiling p99' lc rgb '#888888', \
+         '' using 8 skip 1 title 'intake p50' lc rgb '#88ccee', \
+         '' using 9 skip 1 title 'intake p99' lc rgb '#117733', \
+         '' using ($0 + 0.3):9:(sprintf('%.2fx', $10)) skip 1 with labels offset 0,0.8 notitle
     unset logscale y
 }
 

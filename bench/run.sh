@@ -10,7 +10,9 @@
 #   BENCH_STORES     stores for intake and wake (default: "memory h2 pg"; a store the WAR cannot
 #                    open is reported and skipped)
 #   BENCH_SECONDS    length of each measured load figure, s (default 10)
-#   BENCH_ROUNDS     rounds of (ceiling, intake) per store (default 2)
+#   BENCH_ROUNDS     rounds of (ceiling, intake) per store, and pairs of fixed-rate latency runs (default 2)
+#   BENCH_LATENCY_RATE  the fixed rate of the latency pairs, req/s (default: half of each store's measured
+#                    intake); the ceiling and the intake run at the same rate in the same JVM
 #   BENCH_WARMUP     warm-up before each throughput figure, s (default 5)
 #   BENCH_PG_URL     PostgreSQL for the jdbc store and JMH (default
 #                    jdbc:postgresql://127.0.0.1:5432/test?user=postgres); a dedicated schema is
@@ -50,6 +52,10 @@ WRK_C=64
 log() { printf '%s [bench] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
 has() { [[ " $SECTIONS " == *" $1 "* ]]; }
+
+# One benchmark at a time on this machine (bench/peers.sh takes the same lock).
+exec 9>"${TMPDIR:-/tmp}/asyncreply-bench.lock"
+flock -n 9 || die "another benchmark (bench/run.sh or bench/peers.sh) is running on this machine"
 
 # ------------------------------------------------------------------ tools
 need_pkg() { # command package
@@ -234,9 +240,26 @@ fi
 # One JVM per store, the ceiling servlet deployed beside the WAR: after a warm-up of both,
 # BENCH_ROUNDS rounds of (ceiling, then intake), each wrk -t2 -c64 for BENCH_SECONDS, the workers
 # left to drain the backlog between figures; the ratio is intake / ceiling over the rounds. Then
-# the fixed-rate figure at half the measured intake max (and, in the first JVM, the ceiling's).
+# the latency figure: BENCH_ROUNDS pairs of fixed-rate runs, the ceiling and the intake at the same
+# rate (half the intake max just measured, or BENCH_LATENCY_RATE), in the same JVM, the order
+# alternating; the figure is the intake's p99 over the ceiling's p99, median over the pairs.
 ROUNDS=${BENCH_ROUNDS:-2}
 CEIL_PATH=/ceiling/tasks/echo
+# median: the median of the numbers on standard input (one a line; empty when none)
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+# median_kv OUT FILE...: key=value lines of fixed-rate, each the median over the FILEs (errors and
+# other statuses: the sum)
+median_kv() {
+    local out=$1 k
+    shift
+    : >"$out"
+    for k in target_rate achieved_rate latency.p50_ms latency.p90_ms latency.p99_ms latency.p999_ms latency.max_ms; do
+        echo "$k=$(for f in "$@"; do kv "$f" "$k"; done | median)" >>"$out"
+    done
+    for k in errors status.other; do
+        echo "$k=$(for f in "$@"; do kvn "$f" "$k"; done | awk '{ s += $1 } END { print s + 0 }')" >>"$out"
+    done
+}
 fixed_row() { # CONFIG RPS CEILING_RPS KVFILE NONEXPECTED_FROM_WRK BACKLOG "CEILING_CPU,CPU,CPU_WITH_DRAIN"
     local f=$4 cc=${7%%,*} rest=${7#*,}
     local pc=${rest%%,*}
@@ -291,19 +314,49 @@ intake_store() { # STORE
         log "$s: round $r: ceiling $c req/s ($cu us CPU each), intake $p req/s ($pu us CPU each, $du with the backlog drained), backlog $b"
     done
     CPU_COLS="$(awk -v a="$ccpu" -v n="$ROUNDS" 'BEGIN{printf "%.1f", a / n}'),$(awk -v a="$pcpu" -v n="$ROUNDS" 'BEGIN{printf "%.1f", a / n}'),$(awk -v a="$dcpu" -v n="$ROUNDS" 'BEGIN{printf "%.1f", a / n}')"
-    local crps prps half
+    local crps prps rate which order
     crps=$(awk -v a="$csum" -v n="$ROUNDS" 'BEGIN{printf "%.1f", a / n}')
     prps=$(awk -v a="$psum" -v n="$ROUNDS" 'BEGIN{printf "%.1f", a / n}')
+    # Latency: the intake's p99 against the ceiling servlet's p99 at the same fixed rate, in this
+    # JVM, pair by pair (FixedRate: open model, each request timed from its scheduled send time, so
+    # a stall is charged to every request it delays: no coordinated omission). The ceiling's own
+    # tail (garbage-collection pauses and scheduling on a shared machine) is in both figures; the
+    # ratio is what the intake adds to it. Odd pairs start with the ceiling, even pairs with the
+    # intake; the intake's backlog is drained before the next run.
+    rate=${BENCH_LATENCY_RATE:-$(awk -v r="$prps" 'BEGIN{printf "%d", r / 2}')}
+    for r in $(seq 1 "$ROUNDS"); do
+        order="ceiling intake"
+        [ $((r % 2)) -eq 0 ] && order="intake ceiling"
+        for which in $order; do
+            if [ "$which" = ceiling ]; then
+                log "$s: latency pair $r: ceiling at $rate req/s for ${SECS}s"
+                tool_c2 fixed-rate "$URL$CEIL_PATH" "$rate" "$SECS" $WRK_C 100 >"$LOGS/$s-ceiling-fixed-r$r.kv" 2>&1 \
+                    || die "fixed-rate ceiling ($s)"
+            else
+                log "$s: latency pair $r: intake at $rate req/s for ${SECS}s"
+                tool_c2 fixed-rate "$URL/tasks/echo" "$rate" "$SECS" $WRK_C 100 >"$LOGS/$s-fixed-r$r.kv" 2>&1 \
+                    || die "fixed-rate $s"
+                wait_depth 0 180 || log "$s: backlog not drained in 180 s"
+            fi
+        done
+        local cf=$LOGS/$s-ceiling-fixed-r$r.kv pf=$LOGS/$s-fixed-r$r.kv
+        echo "$s,$r,$rate,$(kv "$cf" achieved_rate),$(kv "$cf" latency.p50_ms),$(kv "$cf" latency.p99_ms),$(kv "$pf" achieved_rate),$(kv "$pf" latency.p50_ms),$(kv "$pf" latency.p99_ms),$(awk -v a="$(kv "$pf" latency.p99_ms)" -v b="$(kv "$cf" latency.p99_ms)" 'BEGIN{ if (b > 0) printf "%.3f", a / b }'),$(( $(kvn "$pf" errors) + $(kvn "$pf" status.other) + $(kvn "$cf" errors) + $(kvn "$cf" status.other) )),$(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/intake_latency_rounds.csv"
+        log "$s: latency pair $r: p99 $(kv "$pf" latency.p99_ms) ms, ceiling p99 $(kv "$cf" latency.p99_ms) ms"
+    done
+    local pfs=() cfs=() rows=$WORK/latency-$s.rows
+    for r in $(seq 1 "$ROUNDS"); do
+        pfs+=("$LOGS/$s-fixed-r$r.kv")
+        cfs+=("$LOGS/$s-ceiling-fixed-r$r.kv")
+    done
+    median_kv "$LOGS/$s-fixed.kv" "${pfs[@]}"
+    median_kv "$LOGS/$s-ceiling-fixed.kv" "${cfs[@]}"
+    awk -F, -v s="$s" '$1 == s' "$OUT/intake_latency_rounds.csv" >"$rows"
+    echo "$s,$rate,$ROUNDS,$(cut -d, -f4 "$rows" | median),$(cut -d, -f5 "$rows" | median),$(cut -d, -f6 "$rows" | median),$(cut -d, -f7 "$rows" | median),$(cut -d, -f8 "$rows" | median),$(cut -d, -f9 "$rows" | median),$(cut -d, -f10 "$rows" | median),$(cut -d, -f11 "$rows" | awk '{ s += $1 } END { print s + 0 }')" >>"$OUT/intake_latency.csv"
     if [ "$s" = "$FIRST_STORE" ]; then
-        half=$(awk -v r="$crps" 'BEGIN{printf "%d", r / 2}')
-        log "ceiling: fixed rate $half req/s for ${SECS}s"
-        tool_c2 fixed-rate "$URL$CEIL_PATH" "$half" "$SECS" $WRK_C 100 >"$LOGS/ceiling-fixed.kv" 2>&1 || die "fixed-rate ceiling"
+        # intake.csv's first row: the ceiling, with its latency at this (the first store's) rate
         local cc=${CPU_COLS%%,*}
-        fixed_row ceiling "$crps" "$crps" "$LOGS/ceiling-fixed.kv" 0 "" "$cc,$cc,$cc" >>"$WORK/intake.rows"
+        fixed_row ceiling "$crps" "$crps" "$LOGS/$s-ceiling-fixed.kv" 0 "" "$cc,$cc,$cc" >>"$WORK/intake.rows"
     fi
-    half=$(awk -v r="$prps" 'BEGIN{printf "%d", r / 2}')
-    log "$s: fixed rate $half req/s for ${SECS}s"
-    tool_c2 fixed-rate "$URL/tasks/echo" "$half" "$SECS" $WRK_C 100 >"$LOGS/$s-fixed.kv" 2>&1 || die "fixed-rate $s"
     # Intake alone: every worker held by a long sleep task, so that no claim or finish competes
     # with the intake for the CPU (the tasks only queue). Shows what processing costs the intake.
     local workers
@@ -321,12 +374,14 @@ if has intake; then
     rm -f "$WORK/intake.rows"
     echo "config,round,ceiling_rps,rps,ceiling_cpu_us_per_req,cpu_us_per_req,cpu_us_per_req_with_drain,backlog_after,loadavg_1min" >"$OUT/intake_rounds.csv"
     echo "config,rps_workers_held,ceiling_rps,ratio_to_ceiling,queue_depth_after" >"$OUT/intake_held.csv"
+    echo "config,round,rate,ceiling_achieved_rate,ceiling_p50_ms,ceiling_p99_ms,achieved_rate,p50_ms,p99_ms,p99_ratio,errors,loadavg_1min" >"$OUT/intake_latency_rounds.csv"
+    echo "config,rate,pairs,ceiling_achieved_rate,ceiling_p50_ms,ceiling_p99_ms,achieved_rate,p50_ms,p99_ms,p99_ratio,errors" >"$OUT/intake_latency.csv"
     FIRST_STORE=${STORES%% *}
     for s in $STORES; do
         intake_store "$s" || true
     done
     {
-        echo "config,rps,ceiling_rps,ratio_to_ceiling,half_rate,achieved_rate,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,non_202,max_backlog,ceiling_cpu_us_per_req,cpu_us_per_req,cpu_us_per_req_with_drain,cpu_ratio"
+        echo "config,rps,ceiling_rps,ratio_to_ceiling,latency_rate,achieved_rate,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,non_202,max_backlog,ceiling_cpu_us_per_req,cpu_us_per_req,cpu_us_per_req_with_drain,cpu_ratio"
         cat "$WORK/intake.rows"
     } >"$OUT/intake.csv"
     log "intake: $(tr '\n' ' ' <"$OUT/intake.csv")"
