@@ -34,8 +34,12 @@ final class AttemptRunner {
         TaskHandler handler = handlers.get(claimed.task().type());
         Execution ex = new Execution(claimed, progress, Thread.currentThread());
         running.register(ex);
-        if (stopping.getAsBoolean()) {
-            ex.release("the service is shutting down");
+        if (stopping.getAsBoolean()) { // claimed just before the stop: give it back without running it
+            ex.release("the service stopped before it started");
+            ex.done();
+            running.remove(ex);
+            completer.record(ex, handler, null, null);
+            return;
         }
         TaskResult result = null;
         Throwable failure = null;

@@ -2,6 +2,7 @@ package io.asyncreply.engine;
 
 import io.asyncreply.store.ClaimedTask;
 import io.asyncreply.store.StoreException;
+import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskContext;
 
 /**
@@ -27,6 +28,7 @@ final class Execution implements TaskContext {
     private volatile boolean cancelled;
     private volatile String releasedBecause;
     private volatile int lastProgress = -1;
+    private volatile int recordedProgress = -1;
 
     Execution(ClaimedTask claimed, ProgressSink sink, Thread thread) {
         this.claimed = claimed;
@@ -77,6 +79,13 @@ final class Execution implements TaskContext {
         return claimed;
     }
 
+    /** The task as this attempt believes it stands: its claimed snapshot with the last progress it recorded. */
+    Task believed() {
+        int p = recordedProgress;
+        Task t = claimed.task();
+        return p < 0 ? t : t.toBuilder().progress(p).build();
+    }
+
     @Override
     public String taskId() {
         return claimed.task().id();
@@ -117,7 +126,9 @@ final class Execution implements TaskContext {
         }
         lastProgress = percent;
         try {
-            sink.progress(taskId(), attempt(), percent);
+            if (sink.progress(taskId(), attempt(), percent)) {
+                recordedProgress = percent;
+            }
         } catch (StoreException e) {
             LOG.log(System.Logger.Level.DEBUG, "progress of task {0} not recorded: {1}", taskId(), e.getMessage());
         }

@@ -14,8 +14,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The engine's housekeeping, as named tasks on the scheduler thread ({@code asyncreply-scheduler-1}),
- * each guarded so that one failing run (store unreachable) neither stops the others nor the next:
+ * The engine's housekeeping, as named tasks, each guarded so that one failing run (store unreachable)
+ * neither stops the others nor the next. The time-critical ones run on the scheduler thread
+ * ({@code asyncreply-scheduler-1}); those that may take long (deletes, the store's own upkeep) on the
+ * housekeeper thread ({@code asyncreply-housekeeper-1}), so that they never delay a lease renewal:
  * <ul>
  *   <li><b>lease renewal</b> (every third of the lease): extends this node's leases; an attempt
  *       whose lease turns out lost (another node recovered its task) is given up.</li>
@@ -23,14 +25,18 @@ import java.util.concurrent.TimeUnit;
  *       queued again, or end (see {@link io.asyncreply.task.Transitions#recover}).</li>
  *   <li><b>heartbeat</b> (every third of the lease): this node's row in the node registry; nodes
  *       silent for {@value #FORGET_NODES_AFTER_LEASES} leases are removed.</li>
- *   <li><b>expiry</b> (every purge interval): queued tasks past their time to live end FAILED.</li>
- *   <li><b>retention purge</b> (every purge interval): finished tasks beyond retention are deleted.</li>
+ *   <li><b>expiry</b> (housekeeper, every purge interval): queued tasks past their time to live end FAILED.</li>
+ *   <li><b>retention purge</b> (housekeeper, every purge interval): finished tasks beyond retention are
+ *       deleted.</li>
+ *   <li><b>store upkeep</b> (housekeeper, every {@value #UPKEEP_SECONDS} s): {@link TaskStore#maintain()}.</li>
  * </ul>
  */
 final class Maintenance {
     private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
     /** Nodes silent for this many leases are removed from the node registry. */
     static final int FORGET_NODES_AFTER_LEASES = 5;
+    /** Seconds between runs of the store's own upkeep. */
+    static final int UPKEEP_SECONDS = 10;
     /** Most tasks one expiry run ends. */
     private static final int EXPIRE_PER_RUN = 1000;
 
@@ -48,6 +54,7 @@ final class Maintenance {
 
     private final TaskStore store;
     private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService housekeeper;
     private final Clock clock;
     private final String nodeId;
     private final Instant startedAt;
@@ -59,11 +66,12 @@ final class Maintenance {
     private final RunningTasks running;
     private final Changed changed;
 
-    Maintenance(TaskStore store, ScheduledExecutorService scheduler, Clock clock, String nodeId, Instant startedAt,
+    Maintenance(TaskStore store, ScheduledExecutorService scheduler, ScheduledExecutorService housekeeper, Clock clock, String nodeId, Instant startedAt,
             Duration lease, Duration retention, long retainAtMost, Duration purgeInterval, int maxAttempts,
             RunningTasks running, Changed changed) {
         this.store = store;
         this.scheduler = scheduler;
+        this.housekeeper = housekeeper;
         this.clock = clock;
         this.nodeId = nodeId;
         this.startedAt = startedAt;
@@ -79,15 +87,17 @@ final class Maintenance {
     void start() {
         long beat = Math.max(1, lease.toMillis() / 3);
         long purge = purgeInterval.toMillis();
-        every("lease renewal", this::renewLeases, beat, beat);
-        every("recovery", this::recover, 0, beat);
-        every("heartbeat", this::heartbeat, 0, beat);
-        every("expiry", this::expire, purge, purge);
-        every("retention purge", this::purge, purge, purge);
+        every(scheduler, "lease renewal", this::renewLeases, beat, beat);
+        every(scheduler, "recovery", this::recover, 0, beat);
+        every(scheduler, "heartbeat", this::heartbeat, 0, beat);
+        every(housekeeper, "expiry", this::expire, purge, purge);
+        every(housekeeper, "retention purge", this::purge, purge, purge);
+        every(housekeeper, "store upkeep", store::maintain, UPKEEP_SECONDS * 1000L, UPKEEP_SECONDS * 1000L);
     }
 
-    private void every(String what, Runnable r, long initialMillis, long periodMillis) {
-        scheduler.scheduleWithFixedDelay(() -> {
+    private static void every(ScheduledExecutorService on, String what, Runnable r, long initialMillis,
+            long periodMillis) {
+        on.scheduleWithFixedDelay(() -> {
             try {
                 r.run();
             } catch (RuntimeException e) {

@@ -10,7 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * What the store tells this node about other nodes' changes (on the store's listener thread,
- * which must not block): wakes idle workers for queued work, wakes the event dispatcher for new
+ * which must not block): wakes the claimer for queued work, wakes the event dispatcher for new
  * events, stops a running attempt whose cancel was requested elsewhere. After lost wake-ups it
  * also reads again, on the notifier thread, every task running here (a cancel may have been
  * missed), at most {@value #MAX_RECHECKS} of them.
@@ -20,14 +20,15 @@ final class RemoteEvents implements StoreEvents {
     static final int MAX_RECHECKS = 10_000;
 
     private final TaskStore store;
-    private final Workers workers;
+    private final Runnable wakeClaimer;
     private final EventDispatcher events;
     private final RunningTasks running;
     private final Executor notifier;
 
-    RemoteEvents(TaskStore store, Workers workers, EventDispatcher events, RunningTasks running, Executor notifier) {
+    RemoteEvents(TaskStore store, Runnable wakeClaimer, EventDispatcher events, RunningTasks running,
+            Executor notifier) {
         this.store = store;
-        this.workers = workers;
+        this.wakeClaimer = wakeClaimer;
         this.events = events;
         this.running = running;
         this.notifier = notifier;
@@ -35,7 +36,7 @@ final class RemoteEvents implements StoreEvents {
 
     @Override
     public void taskQueued() {
-        workers.wake();
+        wakeClaimer.run();
     }
 
     @Override
@@ -53,7 +54,7 @@ final class RemoteEvents implements StoreEvents {
 
     @Override
     public void eventsMissed() {
-        workers.wake();
+        wakeClaimer.run();
         events.poke();
         try {
             notifier.execute(this::recheckRunning);

@@ -77,13 +77,19 @@ public final class TaskService implements AutoCloseable {
 
     private final NamedThreadFactory schedulerThreads = new NamedThreadFactory("asyncreply-scheduler");
     private final NamedThreadFactory notifierThreads = new NamedThreadFactory("asyncreply-notifier");
+    private final NamedThreadFactory housekeeperThreads = new NamedThreadFactory("asyncreply-housekeeper");
     private final ScheduledThreadPoolExecutor scheduler;
+    private final ScheduledThreadPoolExecutor housekeeper;
     private final ExecutorService notifier;
 
     private final Admission admission;
     private final RunningTasks running;
     private final EventDispatcher events;
     private final TerminalWaits waits;
+    private final WorkSignal claims = new WorkSignal();
+    private final Completer completer;
+    private final Claimer claimer;
+    private final Handoff handoff;
     private final Workers workers;
     private final Maintenance maintenance;
     private final HealthCheck healthCheck;
@@ -106,12 +112,13 @@ public final class TaskService implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.notifier = Executors.newSingleThreadExecutor(notifierThreads);
+        this.housekeeper = new ScheduledThreadPoolExecutor(1, housekeeperThreads);
+        housekeeper.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 
         this.running = new RunningTasks(scheduler, leaseDuration.toMillis());
         this.events = new EventDispatcher(store, b.pollInterval.toMillis(), this::endedElsewhere);
         this.waits = new TerminalWaits(store, scheduler, notifier, events);
-        Workers[] w = new Workers[1];
-        Completer completer = new Completer(store, clock, nodeId, new Completer.After() {
+        this.completer = new Completer(store, clock, nodeId, new Completer.After() {
             @Override
             public void finished(Task task) {
                 waits.finished(task);
@@ -119,19 +126,20 @@ public final class TaskService implements AutoCloseable {
 
             @Override
             public void requeued(Task task) {
-                wakeAt(w[0], task.runAt());
+                wakeAt(task.runAt());
             }
         }, events::poke);
         AttemptRunner runner = new AttemptRunner(handlers, running, completer, this::progress, () -> stopping);
-        this.workers = new Workers(workerCount, store, handlers.keySet(), nodeId, clock, leaseDuration,
-                b.pollInterval.toMillis(), runner, events::poke);
-        w[0] = workers;
+        this.handoff = new Handoff(claims::wake);
+        this.claimer = new Claimer(store, handlers.keySet(), nodeId, clock, leaseDuration, b.pollInterval.toMillis(),
+                workerCount, handoff, claims, events::poke);
+        this.workers = new Workers(workerCount, handoff, runner);
         this.admission = new Admission(store, handlers, queueCapacity, nodeId, task -> {
-            workers.wake();
+            claims.wake();
             events.poke();
         });
-        this.maintenance = new Maintenance(store, scheduler, clock, nodeId, startedAt, leaseDuration, b.retention,
-                b.retainAtMost, b.purgeInterval, b.maxAttempts, running, new Maintenance.Changed() {
+        this.maintenance = new Maintenance(store, scheduler, housekeeper, clock, nodeId, startedAt, leaseDuration,
+                b.retention, b.retainAtMost, b.purgeInterval, b.maxAttempts, running, new Maintenance.Changed() {
                     @Override
                     public void finished(Task task) {
                         waits.finished(task);
@@ -139,7 +147,7 @@ public final class TaskService implements AutoCloseable {
 
                     @Override
                     public void requeued(Task task) {
-                        wakeAt(workers, task.runAt());
+                        wakeAt(task.runAt());
                     }
 
                     @Override
@@ -147,11 +155,12 @@ public final class TaskService implements AutoCloseable {
                         events.poke();
                     }
                 });
-
         this.healthCheck = new HealthCheck(store, clock, admission, running, workerCount, queueCapacity, nodeId,
                 leaseDuration);
-        store.listen(new RemoteEvents(store, workers, events, running, notifier));
+        store.listen(new RemoteEvents(store, claims::wake, events, running, notifier));
+        completer.start();
         workers.start();
+        claimer.start();
         maintenance.start();
     }
 
@@ -164,14 +173,14 @@ public final class TaskService implements AutoCloseable {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private void wakeAt(Workers w, Instant at) {
+    private void wakeAt(Instant at) {
         long delay = at == null ? 0 : Duration.between(now(), at).toMillis();
         if (delay <= 0) {
-            w.wake();
+            claims.wake();
             return;
         }
         try {
-            scheduler.schedule(w::wake, delay, TimeUnit.MILLISECONDS);
+            scheduler.schedule(claims::wake, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException ignored) {
             // shutting down: nothing will claim it in this process
         }
@@ -346,16 +355,22 @@ public final class TaskService implements AutoCloseable {
         }
         admission.close();
         stopping = true;
-        if (!workers.stopClaiming(grace)) {
+        claimer.stop();
+        if (!workers.stopAfter(grace)) {
             LOG.log(Level.INFO, "{0} tasks still running after the grace period; interrupting them", running.size());
             running.releaseAll("the service is shutting down");
         }
         workers.stop();
+        for (io.asyncreply.store.ClaimedTask t : handoff.drain()) {
+            completer.giveBack(t);
+        }
+        completer.stop();
         ExecutorStopper.stop(scheduler, "scheduler", Duration.ofSeconds(2));
+        ExecutorStopper.stop(housekeeper, "housekeeper", Duration.ofSeconds(5));
         events.stop();
         ExecutorStopper.stop(notifier, "notifier", Duration.ofSeconds(2));
         // awaitTermination returns before the pools' last threads have quite ended: wait for them.
-        for (NamedThreadFactory f : List.of(schedulerThreads, notifierThreads)) {
+        for (NamedThreadFactory f : List.of(schedulerThreads, notifierThreads, housekeeperThreads)) {
             if (!f.join(Duration.ofSeconds(1))) {
                 LOG.log(Level.WARNING, "some asyncreply threads are still alive after shutdown");
             }

@@ -134,6 +134,14 @@ public interface TaskStore extends AutoCloseable {
      */
     int purge(Instant cutoff, long keepAtMost);
 
+    /**
+     * Housekeeping the store's own storage may need (for a database: statistics and dead rows its
+     * server does not take care of). The service calls it every few seconds on a thread that does
+     * nothing time-critical; it may take long. Default: nothing.
+     */
+    default void maintain() {
+    }
+
     /** How many tasks are {@code QUEUED} (possibly a moment old, in a shared store). */
     long queued();
 

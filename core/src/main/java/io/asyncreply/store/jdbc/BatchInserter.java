@@ -85,7 +85,7 @@ final class BatchInserter implements GroupCommitter.Batch {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try (Connection c = ds.getConnection()) {
                 Attempt a;
-                ChangeWriter w = new ChangeWriter(c, dialect, log);
+                ChangeWriter w = new ChangeWriter(c, dialect, log, feed, null, false);
                 c.setAutoCommit(false);
                 try {
                     a = once(w, batch, attempt == 1);
@@ -94,7 +94,7 @@ final class BatchInserter implements GroupCommitter.Batch {
                         countValid = false;
                         continue;
                     }
-                    w.finish(feed); // the queued events, and the announcement, in the same transaction
+                    w.finish(); // the queued events, and the announcement, in the same transaction
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
                     Sql.rollbackQuietly(c);

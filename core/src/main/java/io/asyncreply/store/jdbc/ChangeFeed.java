@@ -32,6 +32,18 @@ interface ChangeFeed extends AutoCloseable {
     default void announce(Connection c, boolean events, boolean queued, List<String> cancels) throws SQLException {
     }
 
+    /**
+     * The channel to notify about appended events from inside a statement (PostgreSQL), or null when
+     * nobody else listens (no feed, or no other node alive).
+     */
+    default String eventsChannel() {
+        return null;
+    }
+
+    /** The node registry says whether other nodes are alive; while none is, nothing need be announced. */
+    default void otherNodes(boolean alive) {
+    }
+
     @Override
     default void close() {
     }

@@ -10,12 +10,16 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Writes the changes of one transaction: each decided snapshot as a compare-and-set UPDATE (one
- * JDBC batch), then the events of those that were applied (one batch, ids from the
- * {@link EventLog}), then one announcement to the other nodes, all before the commit. One writer
- * per transaction; not thread-safe.
+ * Writes the changes of one transaction: each decided snapshot as a compare-and-set UPDATE, the
+ * events of those that were applied (ids from the {@link EventLog}), and one announcement to the
+ * other nodes, all before the commit. One writer per transaction; not thread-safe.
+ *
+ * <p>PostgreSQL: one statement per {@link #write} ({@link PgApply}: the UPDATEs, their events and the
+ * notification). H2: an UPDATE batch per {@link #write}, then the events of the whole transaction in
+ * one batch at {@link #finish}.
  *
  * <p>Order matters: the events are inserted after the UPDATEs, so the rows they are about are
  * locked and the transaction has its transaction id when it takes event ids (see
@@ -24,16 +28,33 @@ import java.util.List;
  */
 final class ChangeWriter {
     /**
-     * A decided change to write: {@code change.after()} with lease ({@code leaseOwner},
-     * {@code leaseUntil}) if the row still holds {@code before}; recorded by {@code node} at {@code at}.
+     * A decided change to write: {@code change.after()} if the row still holds {@code before}
+     * (status, attempts, cancel request, progress; and its lease expiry when {@code checkLease});
+     * with the lease set to ({@code leaseOwner}, {@code leaseUntil}) when {@code setLease}, else left
+     * as it is; recorded by {@code node} at {@code at}.
      */
-    record Planned(Rows.Leased before, Transitions.Change change, String leaseOwner, Instant leaseUntil, String node,
-            Instant at) {
-        /** A change that keeps the lease as it is while the task runs, and drops it otherwise. */
-        static Planned keepingLease(Rows.Leased before, Transitions.Change change, String node, Instant at) {
-            boolean running = change.after().status() == TaskStatus.RUNNING;
-            return new Planned(before, change, running ? before.leaseOwner() : null,
-                    running ? before.leaseUntil() : null, node, at);
+    record Planned(Task before, boolean checkLease, Instant expectedLeaseUntil, Transitions.Change change,
+            boolean setLease, String leaseOwner, Instant leaseUntil, String node, Instant at) {
+
+        /** A claim: the new lease is set. */
+        static Planned claim(Rows.Leased before, Transitions.Change change, String owner, Instant until, Instant at) {
+            return new Planned(before.task(), false, null, change, true, owner, until, owner, at);
+        }
+
+        /** A change that keeps the lease while the task runs and drops it when it leaves RUNNING. */
+        static Planned keepingLease(Task before, Transitions.Change change, String node, Instant at) {
+            boolean leaves = change.after().status() != TaskStatus.RUNNING;
+            return new Planned(before, false, null, change, leaves, null, null, node, at);
+        }
+
+        /** A recovery: applied only if the lease read is still the row's (a renewal meanwhile wins). */
+        static Planned recovering(Rows.Leased before, Transitions.Change change, String node, Instant at) {
+            return new Planned(before.task(), true, before.leaseUntil(), change, true, null, null, node, at);
+        }
+
+        PgApply.Row toPg() {
+            return new PgApply.Row(before, checkLease, expectedLeaseUntil, change.after(), setLease, leaseOwner,
+                    leaseUntil, change.event(), node, at);
         }
     }
 
@@ -43,16 +64,26 @@ final class ChangeWriter {
     private final Connection c;
     private final Dialect dialect;
     private final EventLog log;
+    private final ChangeFeed feed;
+    private final PgApply pg;
+    private final boolean async;
     private final List<Pending> pending = new ArrayList<>();
     private final List<Long> taken = new ArrayList<>();
     private final List<String> cancels = new ArrayList<>();
     private boolean events;
     private boolean queued;
 
-    ChangeWriter(Connection c, Dialect dialect, EventLog log) {
+    /**
+     * {@code pg}: the PostgreSQL writer, or null on H2; {@code async}: this transaction may commit
+     * without waiting for its WAL flush (claims, see {@link PgApply}).
+     */
+    ChangeWriter(Connection c, Dialect dialect, EventLog log, ChangeFeed feed, PgApply pg, boolean async) {
         this.c = c;
         this.dialect = dialect;
         this.log = log;
+        this.feed = feed;
+        this.pg = pg;
+        this.async = async;
     }
 
     Connection connection() {
@@ -65,38 +96,69 @@ final class ChangeWriter {
         if (planned.isEmpty()) {
             return applied;
         }
+        if (pg != null) {
+            writePg(planned, applied);
+        } else {
+            writeBatch(planned, applied);
+        }
+        for (int i = 0; i < planned.size(); i++) {
+            if (applied[i]) {
+                noted(planned.get(i));
+            }
+        }
+        return applied;
+    }
+
+    private void writePg(List<Planned> planned, boolean[] applied) throws SQLException {
+        List<PgApply.Row> rows = new ArrayList<>(planned.size());
+        boolean anyEvent = false;
+        boolean due = false;
+        for (Planned p : planned) {
+            rows.add(p.toPg());
+            anyEvent |= p.change().event() != null;
+            due |= isDue(p.change().after(), p.at());
+        }
+        String channel = anyEvent ? feed.eventsChannel() : null;
+        Set<String> changed = pg.apply(c, rows, channel, due ? PgChangeFeed.QUEUED : "", async);
+        for (int i = 0; i < planned.size(); i++) {
+            applied[i] = changed.contains(planned.get(i).before().id());
+        }
+    }
+
+    private void writeBatch(List<Planned> planned, boolean[] applied) throws SQLException {
         int[] counts;
         try (PreparedStatement ps = c.prepareStatement(dialect.update)) {
             for (Planned p : planned) {
-                Rows.bindUpdate(ps, p.before().task(), p.before().leaseUntil(), p.change().after(), p.leaseOwner(),
-                        p.leaseUntil());
+                Rows.bindUpdate(ps, p);
                 ps.addBatch();
             }
             counts = ps.executeBatch();
         }
         for (int i = 0; i < planned.size(); i++) {
             applied[i] = counts[i] == 1;
-            if (applied[i]) {
-                recorded(planned.get(i));
+            if (applied[i] && planned.get(i).change().event() != null) {
+                Planned p = planned.get(i);
+                pending.add(new Pending(p.change().event(), p.change().after(), p.node(), p.at()));
             }
         }
-        return applied;
     }
 
-    private void recorded(Planned p) {
+    private void noted(Planned p) {
         Task before = p.change().before();
         Task after = p.change().after();
-        if (p.change().event() != null) {
-            pending.add(new Pending(p.change().event(), after, p.node(), p.at()));
-        } else if (after.cancelRequested() && !before.cancelRequested()) {
+        if (p.change().event() == null && after.cancelRequested() && !before.cancelRequested()) {
             cancels.add(after.id());
         }
-        if (after.status() == TaskStatus.QUEUED && (after.runAt() == null || !after.runAt().isAfter(p.at()))) {
+        if (isDue(after, p.at())) {
             queued = true;
         }
     }
 
-    /** Records a {@code kind} event of a task this transaction inserted or changed. */
+    private static boolean isDue(Task t, Instant at) {
+        return t.status() == TaskStatus.QUEUED && (t.runAt() == null || !t.runAt().isAfter(at));
+    }
+
+    /** Records a {@code kind} event of a task this transaction inserted (H2 and PostgreSQL alike). */
     void event(TaskEvent.Kind kind, Task task, String node, Instant at) {
         pending.add(new Pending(kind, task, node, at));
         if (kind == TaskEvent.Kind.QUEUED) {
@@ -104,8 +166,8 @@ final class ChangeWriter {
         }
     }
 
-    /** Inserts the pending events and announces; call once, last, before the commit. */
-    void finish(ChangeFeed feed) throws SQLException {
+    /** Inserts the pending events and announces what was not announced yet; call once, last, before the commit. */
+    void finish() throws SQLException {
         if (!pending.isEmpty()) {
             long first = log.begin(pending.size());
             taken.add(first);
@@ -120,7 +182,8 @@ final class ChangeWriter {
             events = true;
             pending.clear();
         }
-        if (events || queued || !cancels.isEmpty()) {
+        // PostgreSQL announced the events of its writes in the write's own statement
+        if (events || (pg == null && queued) || !cancels.isEmpty()) {
             feed.announce(c, events, queued, cancels);
         }
     }

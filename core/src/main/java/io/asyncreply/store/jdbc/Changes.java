@@ -9,8 +9,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -31,23 +33,64 @@ final class Changes {
         this.tx = tx;
     }
 
+    /**
+     * Completions whose worker says how it believes the task stands ({@link Completion#assumed()})
+     * are decided on that and written at once (one statement on PostgreSQL); those whose row turns
+     * out to have changed (a cancel was requested meanwhile), and those without, are read and
+     * decided again in one transaction.
+     */
     List<Optional<Task>> complete(List<Completion> completions) {
-        if (completions.isEmpty()) {
-            return List.of();
+        int n = completions.size();
+        List<Optional<Task>> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(Optional.empty());
         }
-        List<String> ids = new ArrayList<>(completions.size());
-        List<Transactions.Decide> decide = new ArrayList<>(completions.size());
-        List<String> nodes = new ArrayList<>(completions.size());
-        List<Instant> ats = new ArrayList<>(completions.size());
-        for (Completion c : completions) {
+        List<Integer> slow = new ArrayList<>();
+        List<ChangeWriter.Planned> planned = new ArrayList<>(n);
+        List<Integer> index = new ArrayList<>(n);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            Completion c = completions.get(i);
+            Optional<Transitions.Change> ch = c.assumed() == null || !seen.add(c.id()) ? Optional.empty()
+                    : c.decide(c.assumed());
+            if (ch.isEmpty()) {
+                slow.add(i);
+            } else {
+                planned.add(ChangeWriter.Planned.keepingLease(c.assumed(), ch.get(), c.node(), c.now()));
+                index.add(i);
+            }
+        }
+        if (!planned.isEmpty()) {
+            boolean[] applied = tx.writeOnce("could not record the outcome of a task", planned);
+            for (int j = 0; j < applied.length; j++) {
+                if (applied[j]) {
+                    out.set(index.get(j), Optional.of(planned.get(j).change().after()));
+                } else {
+                    slow.add(index.get(j));
+                }
+            }
+        }
+        if (slow.isEmpty()) {
+            return out;
+        }
+        slow.sort(null);
+        List<String> ids = new ArrayList<>(slow.size());
+        List<Transactions.Decide> decide = new ArrayList<>(slow.size());
+        List<String> nodes = new ArrayList<>(slow.size());
+        List<Instant> ats = new ArrayList<>(slow.size());
+        for (int i : slow) {
+            Completion c = completions.get(i);
             ids.add(c.id());
-            decide.add(row -> c.isRequeue()
-                    ? Transitions.requeue(row.task(), c.attempt(), c.lastError(), c.runAt(), c.now())
-                    : Transitions.finish(row.task(), c.attempt(), c.outcome(), c.now()));
+            decide.add(row -> c.decide(row.task()));
             nodes.add(c.node());
             ats.add(c.now());
         }
-        return tx.run("could not record the outcome of a task", w -> tx.change(w, ids, decide, nodes, ats));
+        List<Optional<Task>> again = tx.run("could not record the outcome of a task",
+                w -> tx.change(w, ids, decide, nodes, ats));
+        for (int j = 0; j < slow.size(); j++) {
+            out.set(slow.get(j), again.get(j));
+        }
+        return out;
     }
 
     boolean progress(String id, int attempt, int percent, Instant now, String node) {
@@ -83,13 +126,13 @@ final class Changes {
 
     List<Task> recoverExpired(Instant now, int maxAttempts, String node) {
         return tx.changeChunks("could not recover tasks with expired leases", dialect.selectExpired, now, Integer.MAX_VALUE,
-                node, row -> row.leaseUntil() != null && row.leaseUntil().isBefore(now)
+                node, true, row -> row.leaseUntil() != null && row.leaseUntil().isBefore(now)
                         ? Transitions.recover(row.task(), now, maxAttempts) : Optional.empty());
     }
 
     List<Task> expire(Instant now, int max, String node) {
         return tx.changeChunks("could not expire tasks", dialect.selectExpiring, now, max, node,
-                row -> Transitions.expire(row.task(), now));
+                false, row -> Transitions.expire(row.task(), now));
     }
 
     private void flushQuietly() {

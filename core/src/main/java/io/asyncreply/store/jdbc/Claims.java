@@ -45,7 +45,7 @@ final class Claims {
     }
 
     private List<ClaimedTask> claimNow(ClaimRequest r) {
-        return tx.run("could not claim a task", w -> {
+        return tx.run("could not claim a task", true, w -> {
             Connection c = w.connection();
             List<Rows.Leased> rows = new ArrayList<>();
             List<byte[]> payloads = new ArrayList<>();
@@ -71,8 +71,7 @@ final class Claims {
             for (int i = 0; i < rows.size(); i++) {
                 Optional<Transitions.Change> ch = Transitions.claim(rows.get(i).task(), r.now());
                 if (ch.isPresent()) {
-                    planned.add(new ChangeWriter.Planned(rows.get(i), ch.get(), r.owner(), r.leaseUntil(), r.owner(),
-                            r.now()));
+                    planned.add(ChangeWriter.Planned.claim(rows.get(i), ch.get(), r.owner(), r.leaseUntil(), r.now()));
                     from.add(i);
                 }
             }

@@ -69,6 +69,7 @@ final class Dialect {
     final String listNodes;
     final String forgetNodes;
     final String forgetNode;
+    final String countOtherNodes;
     final String notify;
 
     Dialect(JdbcTaskStore.Database database, String prefix) {
@@ -107,16 +108,18 @@ final class Dialect {
         // 1 array of ids
         this.findMany = "SELECT " + SNAPSHOT + " FROM " + tasks + " WHERE id = ANY(?) ORDER BY seq";
 
-        // The compare-and-set write of a decided snapshot.
+        // The compare-and-set write of a decided snapshot (H2; PostgreSQL writes batches with PgApply).
         // 1 status, 2 started_at, 3 finished_at, 4 attempts, 5 progress, 6 result, 7 result_type, 8 result_size,
-        // 9 result_json, 10 error_code, 11 error_message, 12 cancel_requested, 13 run_at, 14 lease_owner,
-        // 15 lease_until; expected: 16 id, 17 status, 18 attempts, 19 cancel_requested, 20 progress, 21 lease_until
+        // 9 result_json, 10 error_code, 11 error_message, 12 cancel_requested, 13 run_at, 14 set lease?,
+        // 15 lease_owner, 16 set lease?, 17 lease_until; expected: 18 id, 19 status, 20 attempts,
+        // 21 cancel_requested, 22 progress, 23 check lease?, 24 lease_until
         this.update = "UPDATE " + tasks + " SET status = ?, started_at = ?, finished_at = ?, attempts = ?, progress = ?, "
                 + "result = ?, result_type = ?, result_size = ?, result_json = ?, error_code = ?, error_message = ?, "
-                + "cancel_requested = ?, run_at = ?, lease_owner = ?, lease_until = ? "
+                + "cancel_requested = ?, run_at = ?, lease_owner = CASE WHEN ? THEN CAST(? AS VARCHAR) ELSE lease_owner END, "
+                + "lease_until = CASE WHEN ? THEN CAST(? AS " + TS + ") ELSE lease_until END "
                 + "WHERE id = ? AND status = ? AND attempts = ? AND cancel_requested = ? "
                 + "AND progress IS NOT DISTINCT FROM CAST(? AS SMALLINT) "
-                + "AND lease_until IS NOT DISTINCT FROM CAST(? AS " + TS + ")";
+                + "AND (NOT ? OR lease_until IS NOT DISTINCT FROM CAST(? AS " + TS + "))";
 
         // 1 lease_until, 2 owner
         this.renewLeases = "UPDATE " + tasks + " SET lease_until = ? WHERE status = 'RUNNING' AND lease_owner = ?";
@@ -174,6 +177,8 @@ final class Dialect {
         this.forgetNodes = "DELETE FROM " + nodes + " WHERE last_heartbeat < ?";
         // 1 node id
         this.forgetNode = "DELETE FROM " + nodes + " WHERE node_id = ?";
+        // 1 node id
+        this.countOtherNodes = "SELECT COUNT(*) FROM " + nodes + " WHERE node_id <> ?";
         // PostgreSQL: 1 channel, 2 payload
         this.notify = "SELECT pg_notify(?, ?)";
     }

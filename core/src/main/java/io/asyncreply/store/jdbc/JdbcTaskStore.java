@@ -111,6 +111,7 @@ public final class JdbcTaskStore implements TaskStore {
     private final Changes changes;
     private final Purge purge;
     private final Nodes nodes;
+    private final TableCare care;
     private volatile boolean closed;
 
     private JdbcTaskStore(Builder b, Dialect dialect, ChangeFeed feed, EventLog log) {
@@ -123,6 +124,7 @@ public final class JdbcTaskStore implements TaskStore {
         this.changes = new Changes(dataSource, dialect, tx);
         this.purge = new Purge(dataSource, dialect, tx, b.chunk);
         this.nodes = new Nodes(dataSource, dialect);
+        this.care = new TableCare(dataSource, dialect);
         BatchInserter inserter = new BatchInserter(dataSource, dialect, b.countMaxAge.toNanos(), b.hooks, feed, log);
         this.committer = new GroupCommitter(inserter, b.maxBatchSize, b.maxWaitingInserts, b.closeWait.toMillis());
     }
@@ -226,6 +228,12 @@ public final class JdbcTaskStore implements TaskStore {
         } catch (SQLException e) {
             throw Sql.failure("could not list tasks", e);
         }
+    }
+
+    /** PostgreSQL: statistics and, when autovacuum is off, dead rows of the store's tables (see {@link TableCare}). */
+    @Override
+    public void maintain() {
+        care.run();
     }
 
     /** Counts queued tasks with one query (a partial-index scan on PostgreSQL). */
@@ -347,6 +355,7 @@ public final class JdbcTaskStore implements TaskStore {
     @Override
     public void heartbeat(String nodeId, Instant startedAt, int running, Instant now) {
         nodes.heartbeat(nodeId, startedAt, running, now);
+        feed.otherNodes(nodes.othersExist(nodeId)); // notify only while someone else may listen
     }
 
     /** At most 1,000 nodes, by id. */
@@ -533,6 +542,7 @@ public final class JdbcTaskStore implements TaskStore {
         public JdbcTaskStore build() {
             Opening.Opened o = Opening.open(dataSource, database, tablePrefix, listenNotify);
             JdbcTaskStore store = new JdbcTaskStore(this, o.dialect(), o.feed(), o.log());
+            store.care.run(); // tables never analyzed get statistics before the first claim
             store.committer.start();
             return store;
         }

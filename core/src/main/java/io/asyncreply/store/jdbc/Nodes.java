@@ -71,4 +71,16 @@ final class Nodes {
         }
     }
 
+
+    /** Whether the registry holds a node other than {@code nodeId} (alive, or silent for less than five leases). */
+    boolean othersExist(String nodeId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.countOtherNodes)) {
+            ps.setString(1, nodeId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("could not read the node registry", e);
+        }
+    }
 }

@@ -78,6 +78,8 @@ final class PgChangeFeed implements ChangeFeed {
     private static final int MAX_ID_LENGTH = 64;
     /** The payload on the events channel when tasks became ready. */
     static final String QUEUED = "q";
+    /** The payload on the events channel of a node that starts listening: the others notify from now on. */
+    static final String HELLO = "hello";
 
     private final DataSource dataSource;
     final String eventsChannel;
@@ -87,6 +89,7 @@ final class PgChangeFeed implements ChangeFeed {
     private volatile StoreEvents events;
     private Thread thread; // guarded by lock
     private volatile boolean closed;
+    private volatile boolean othersAlive = true; // until the registry says otherwise
     private volatile int listenerPid;
     private volatile long connects;
 
@@ -129,12 +132,31 @@ final class PgChangeFeed implements ChangeFeed {
 
     @Override
     public void announce(Connection c, boolean events, boolean queued, List<String> cancels) throws SQLException {
+        if (!othersAlive) {
+            return;
+        }
         if (events || queued) {
             send(c, eventsChannel, queued ? QUEUED : "");
         }
         for (String id : cancels) {
             send(c, cancelChannel, id);
         }
+    }
+
+    @Override
+    public String eventsChannel() {
+        return othersAlive ? eventsChannel : null;
+    }
+
+    /**
+     * Only other nodes need notifications (this node wakes its own threads directly): while the node
+     * registry shows no other live node, nothing is sent. A node that starts is announced by its
+     * first heartbeat; until the others' next heartbeat (a third of the lease) it finds their work
+     * and events by polling.
+     */
+    @Override
+    public void otherNodes(boolean alive) {
+        othersAlive = alive;
     }
 
     private static void send(Connection c, String channel, String payload) throws SQLException {
@@ -245,6 +267,7 @@ final class PgChangeFeed implements ChangeFeed {
                 listenerPid = rs.next() ? rs.getInt(1) : 0;
             }
         }
+        send(c, eventsChannel, HELLO); // other nodes notify only while they know of another node
     }
 
     private void receive(Connection c, Receiver r) throws SQLException {
@@ -254,7 +277,7 @@ final class PgChangeFeed implements ChangeFeed {
             if (!got.isEmpty()) {
                 lastTraffic = System.nanoTime();
                 for (String[] n : got) {
-                    dispatch(n[0], n[1]);
+                    dispatch(n[0], n[1], n[2]);
                 }
             } else if (System.nanoTime() - lastTraffic > CHECK_MILLIS * 1_000_000L) {
                 if (!c.isValid(VALID_TIMEOUT_SECONDS)) {
@@ -265,10 +288,14 @@ final class PgChangeFeed implements ChangeFeed {
         }
     }
 
-    private void dispatch(String channel, String payload) {
+    private void dispatch(String channel, String payload, String senderPid) {
         StoreEvents e = events;
         try {
-            if (eventsChannel.equals(channel)) {
+            if (eventsChannel.equals(channel) && HELLO.equals(payload)) {
+                if (!senderPid.equals(String.valueOf(listenerPid))) {
+                    othersAlive = true; // a node started: it needs our notifications from now on
+                }
+            } else if (eventsChannel.equals(channel)) {
                 if (QUEUED.equals(payload)) {
                     e.taskQueued();
                 }
@@ -379,12 +406,14 @@ final class PgChangeFeed implements ChangeFeed {
         private final Method getNotifications;
         private final Method getName;
         private final Method getParameter;
+        private final Method getPid;
 
-        private Receiver(Object pg, Method getNotifications, Method getName, Method getParameter) {
+        private Receiver(Object pg, Method getNotifications, Method getName, Method getParameter, Method getPid) {
             this.pg = pg;
             this.getNotifications = getNotifications;
             this.getName = getName;
             this.getParameter = getParameter;
+            this.getPid = getPid;
         }
 
         /** A receiver for {@code c}, or null when its driver is not pgjdbc (or too old). */
@@ -408,7 +437,8 @@ final class PgChangeFeed implements ChangeFeed {
                 }
                 try {
                     return new Receiver(c.unwrap(api), api.getMethod("getNotifications", int.class),
-                            notification.getMethod("getName"), notification.getMethod("getParameter"));
+                            notification.getMethod("getName"), notification.getMethod("getParameter"),
+                            notification.getMethod("getPID"));
                 } catch (NoSuchMethodException e) {
                     return null;
                 }
@@ -442,7 +472,8 @@ final class PgChangeFeed implements ChangeFeed {
             List<String[]> out = new ArrayList<>(got.length);
             for (Object n : got) {
                 try {
-                    out.add(new String[] {(String) getName.invoke(n), (String) getParameter.invoke(n)});
+                    out.add(new String[] {(String) getName.invoke(n), (String) getParameter.invoke(n),
+                        String.valueOf(getPid.invoke(n))});
                 } catch (IllegalAccessException | InvocationTargetException e) {
                     LOG.log(Level.DEBUG, "could not read a notification: {0}", e.toString());
                 }

@@ -115,13 +115,10 @@ final class Rows {
         return TaskEvent.of(kind, seq, task, node, at);
     }
 
-    /**
-     * Binds {@link Dialect#update}: the snapshot {@code after} with lease ({@code leaseOwner},
-     * {@code leaseUntil}), written only if the row still holds {@code before} with lease expiry
-     * {@code expectedLeaseUntil}.
-     */
-    static void bindUpdate(PreparedStatement ps, Task before, Instant expectedLeaseUntil, Task after,
-            String leaseOwner, Instant leaseUntil) throws SQLException {
+    /** Binds {@link Dialect#update} for {@code p}. */
+    static void bindUpdate(PreparedStatement ps, ChangeWriter.Planned p) throws SQLException {
+        Task before = p.before();
+        Task after = p.change().after();
         TaskResult r = after.result();
         boolean ok = after.status() == TaskStatus.SUCCEEDED && r != null;
         ps.setString(1, after.status().name());
@@ -142,14 +139,17 @@ final class Rows {
         Sql.setString(ps, 11, e == null ? null : e.message());
         ps.setBoolean(12, after.cancelRequested());
         Sql.setInstant(ps, 13, after.runAt());
-        Sql.setString(ps, 14, leaseOwner);
-        Sql.setInstant(ps, 15, leaseUntil);
-        ps.setString(16, before.id());
-        ps.setString(17, before.status().name());
-        ps.setInt(18, before.attempts());
-        ps.setBoolean(19, before.cancelRequested());
-        setProgress(ps, 20, before.progress());
-        Sql.setInstant(ps, 21, expectedLeaseUntil);
+        ps.setBoolean(14, p.setLease());
+        Sql.setString(ps, 15, p.leaseOwner());
+        ps.setBoolean(16, p.setLease());
+        Sql.setInstant(ps, 17, p.leaseUntil());
+        ps.setString(18, before.id());
+        ps.setString(19, before.status().name());
+        ps.setInt(20, before.attempts());
+        ps.setBoolean(21, before.cancelRequested());
+        setProgress(ps, 22, before.progress());
+        ps.setBoolean(23, p.checkLease());
+        Sql.setInstant(ps, 24, p.expectedLeaseUntil());
     }
 
     private static void setProgress(PreparedStatement ps, int index, Integer progress) throws SQLException {

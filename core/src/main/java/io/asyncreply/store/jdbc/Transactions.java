@@ -39,6 +39,7 @@ final class Transactions {
     private final Dialect dialect;
     private final ChangeFeed feed;
     private final EventLog log;
+    private final PgApply pg;
     private final int chunk;
 
     Transactions(DataSource dataSource, Dialect dialect, ChangeFeed feed, EventLog log, int chunk) {
@@ -46,7 +47,12 @@ final class Transactions {
         this.dialect = dialect;
         this.feed = feed;
         this.log = log;
+        this.pg = dialect.pg ? new PgApply(dialect) : null;
         this.chunk = chunk;
+    }
+
+    <T> T run(String what, Body<T> body) {
+        return run(what, false, body);
     }
 
     /** The body of a transaction; it may run more than once (after a deadlock), so it only reads and writes the database. */
@@ -58,15 +64,16 @@ final class Transactions {
      * Runs {@code body} in one transaction and commits; the writer's events and announcement go in
      * last. Tried again after a deadlock or a serialization failure (the database rolled back).
      */
-    <T> T run(String what, Body<T> body) {
+    /** {@code async}: the transaction may commit without waiting for its WAL flush (claims; see {@link PgApply}). */
+    <T> T run(String what, boolean async, Body<T> body) {
         SQLException last = null;
         for (int attempt = 1; attempt <= TX_ATTEMPTS; attempt++) {
             try (Connection c = dataSource.getConnection()) {
-                ChangeWriter w = new ChangeWriter(c, dialect, log);
+                ChangeWriter w = new ChangeWriter(c, dialect, log, feed, pg, async);
                 c.setAutoCommit(false);
                 try {
                     T result = body.run(w);
-                    w.finish(feed);
+                    w.finish();
                     c.commit();
                     return result;
                 } catch (SQLException | RuntimeException e) {
@@ -76,6 +83,33 @@ final class Transactions {
                     w.end();
                     Sql.autoCommitQuietly(c);
                 }
+            } catch (SQLException e) {
+                if (!Sql.isRetryable(e)) {
+                    throw Sql.failure(what, e);
+                }
+                last = e;
+            }
+        }
+        throw Sql.failure(what, last);
+    }
+
+    /**
+     * Writes {@code planned} (distinct tasks) at once: on PostgreSQL as one statement in auto-commit
+     * (the UPDATEs, their events and the notification in one round trip, committed synchronously);
+     * on H2 in one transaction. Returns which were applied.
+     */
+    boolean[] writeOnce(String what, List<ChangeWriter.Planned> planned) {
+        if (pg == null) {
+            return run(what, w -> {
+                boolean[] applied = w.write(planned);
+                return applied;
+            });
+        }
+        SQLException last = null;
+        for (int attempt = 1; attempt <= TX_ATTEMPTS; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                ChangeWriter w = new ChangeWriter(c, dialect, log, feed, pg, false);
+                return w.write(planned); // auto-commit: the one statement is the transaction
             } catch (SQLException e) {
                 if (!Sql.isRetryable(e)) {
                     throw Sql.failure(what, e);
@@ -156,7 +190,7 @@ final class Transactions {
                 }
                 Optional<Transitions.Change> ch = decide.get(i).on(row);
                 if (ch.isPresent()) {
-                    planned.add(ChangeWriter.Planned.keepingLease(row, ch.get(), nodes.get(i), ats.get(i)));
+                    planned.add(ChangeWriter.Planned.keepingLease(row.task(), ch.get(), nodes.get(i), ats.get(i)));
                     index.add(i);
                 }
             }
@@ -186,9 +220,11 @@ final class Transactions {
     /**
      * Selects rows with {@code select} (1 now, 2 limit), decides each with {@code decide}, writes
      * them, a chunk per transaction, until a chunk comes back short or {@code max} are changed. A
-     * row that changed between the read and the write is left for the next run.
+     * row that changed between the read and the write is left for the next run. {@code recovery}:
+     * the writes also check the lease expiry read, so that a lease renewed meanwhile is left alone.
      */
-    List<Task> changeChunks(String what, String select, Instant now, int max, String node, Decide decide) {
+    List<Task> changeChunks(String what, String select, Instant now, int max, String node, boolean recovery,
+            Decide decide) {
         List<Task> changed = new ArrayList<>();
         while (changed.size() < max) {
             int limit = Math.min(chunk, max - changed.size());
@@ -205,8 +241,9 @@ final class Transactions {
                     selected[0] = rows.size();
                     List<ChangeWriter.Planned> planned = new ArrayList<>(rows.size());
                     for (Rows.Leased row : rows) {
-                        decide.on(row).ifPresent(ch -> planned.add(ChangeWriter.Planned.keepingLease(row, ch, node,
-                                now)));
+                        decide.on(row).ifPresent(ch -> planned.add(recovery
+                                ? ChangeWriter.Planned.recovering(row, ch, node, now)
+                                : ChangeWriter.Planned.keepingLease(row.task(), ch, node, now)));
                     }
                     boolean[] applied = w.write(planned);
                     List<Task> done = new ArrayList<>();

@@ -1,0 +1,106 @@
+package io.asyncreply.engine;
+
+import io.asyncreply.store.ClaimRequest;
+import io.asyncreply.store.ClaimedTask;
+import io.asyncreply.store.TaskStore;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one thread of a node that claims ({@value #THREAD}-1): when woken (a submission here, another
+ * node's queued tasks, a retry that falls due, a worker that became idle) it claims as many ready
+ * tasks of this node's types as there are idle workers without a task, in one store call, and hands
+ * them over ({@link Handoff}). A full batch is followed by another claim at once (there may be
+ * more); otherwise it sleeps until woken, or for the poll interval, which only covers lost
+ * wake-ups. Idle, a node asks the store once per poll interval, not once per worker.
+ */
+final class Claimer {
+    static final String THREAD = "asyncreply-claimer";
+    private static final System.Logger LOG = System.getLogger(Claimer.class.getName());
+    /** Longest pause after a failed claim, doubling from the poll interval's tenth. */
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+    private final TaskStore store;
+    private final Set<String> types;
+    private final String nodeId;
+    private final Clock clock;
+    private final Duration lease;
+    private final long pollMillis;
+    private final int maxBatch;
+    private final Handoff handoff;
+    private final Runnable claimed;
+    private final WorkSignal signal;
+    private final NamedThreadFactory threads = new NamedThreadFactory(THREAD);
+    private Thread thread;
+    private volatile boolean stopping;
+
+    /** {@code claimed}: called after every claim that got tasks (pokes the event dispatcher). */
+    Claimer(TaskStore store, Set<String> types, String nodeId, Clock clock, Duration lease, long pollMillis,
+            int maxBatch, Handoff handoff, WorkSignal signal, Runnable claimed) {
+        this.store = store;
+        this.types = Set.copyOf(types);
+        this.nodeId = nodeId;
+        this.clock = clock;
+        this.lease = lease;
+        this.pollMillis = pollMillis;
+        this.maxBatch = maxBatch;
+        this.handoff = handoff;
+        this.signal = signal;
+        this.claimed = claimed;
+    }
+
+    void start() {
+        thread = threads.newThread(this::run);
+        thread.start();
+    }
+
+    private void run() {
+        long backoff = 0;
+        while (!stopping) {
+            long seen = signal.generation();
+            int want = types.isEmpty() ? 0 : Math.min(maxBatch, handoff.wanted());
+            long wait = pollMillis;
+            if (want > 0) {
+                List<ClaimedTask> got = List.of();
+                try {
+                    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                    got = store.claim(new ClaimRequest(nodeId, types, want, now, now.plus(lease)));
+                    backoff = 0;
+                } catch (RuntimeException e) {
+                    backoff = backoff == 0 ? Math.max(1, pollMillis / 10) : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+                    wait = backoff;
+                    LOG.log(Level.WARNING, "could not claim tasks: {0}", e.getMessage());
+                }
+                if (!got.isEmpty()) {
+                    handoff.give(got);
+                    claimed.run();
+                    if (got.size() == want) {
+                        continue; // there may be more, and workers may be idle still
+                    }
+                }
+            }
+            try {
+                signal.await(seen, wait);
+            } catch (InterruptedException e) {
+                if (stopping) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Stops claiming and waits for the thread to end. */
+    void stop() {
+        stopping = true;
+        signal.wakeAll();
+        if (thread != null && !threads.join(Duration.ofSeconds(5))) {
+            thread.interrupt();
+            threads.join(Duration.ofSeconds(1));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.asyncreply.engine;
+
+import io.asyncreply.store.ClaimedTask;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Where the claimer hands claimed tasks to idle workers. {@link #wanted()} is how many idle workers
+ * have no task waiting for them yet: the claimer claims that many, so a node claims only what it
+ * can start at once and never hoards tasks other nodes could run.
+ *
+ * <p>Counting: a worker counts itself idle <em>before</em> it waits for a task and uncounts itself
+ * after it got one; a task given counts against the idle workers until one takes it. So
+ * {@code idle - waiting} never counts a worker twice; it may count one too few for a moment, which
+ * only delays a claim until the next wake-up (the worker's own, which follows).
+ */
+final class Handoff {
+    /** What a worker takes when it is to stop. */
+    static final ClaimedTask STOP = new ClaimedTask(io.asyncreply.task.Task.queued("stop", "stop",
+            java.time.Instant.EPOCH), new byte[0], null);
+
+    private final LinkedBlockingQueue<ClaimedTask> tasks = new LinkedBlockingQueue<>();
+    private final AtomicInteger idle = new AtomicInteger();
+    private final Runnable workerIdle;
+
+    /** {@code workerIdle}: called when a worker becomes idle (wakes the claimer). */
+    Handoff(Runnable workerIdle) {
+        this.workerIdle = workerIdle;
+    }
+
+    /** Idle workers without a task waiting for them. */
+    int wanted() {
+        return Math.max(0, idle.get() - tasks.size());
+    }
+
+    /** Tasks given and not yet taken. */
+    int waiting() {
+        return tasks.size();
+    }
+
+    /** Gives claimed tasks to the idle workers. */
+    void give(List<ClaimedTask> claimed) {
+        tasks.addAll(claimed);
+    }
+
+    /**
+     * A worker's wait for its next task; {@link #STOP} once {@link #close} was called and the tasks
+     * given before it were taken.
+     */
+    ClaimedTask take() throws InterruptedException {
+        ClaimedTask t = tasks.poll();
+        if (t != null) {
+            return t;
+        }
+        idle.incrementAndGet();
+        try {
+            workerIdle.run();
+            return tasks.take();
+        } finally {
+            idle.decrementAndGet();
+        }
+    }
+
+    /** Tells {@code workers} workers to stop once they have taken the tasks given so far. */
+    void close(int workers) {
+        for (int i = 0; i < workers; i++) {
+            tasks.add(STOP);
+        }
+    }
+
+    /** The tasks given and not taken, without the stop markers (they must be given back). */
+    List<ClaimedTask> drain() {
+        List<ClaimedTask> left = new ArrayList<>();
+        tasks.drainTo(left);
+        left.removeIf(t -> t == STOP);
+        return left;
+    }
+}
