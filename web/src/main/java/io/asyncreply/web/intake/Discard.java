@@ -49,7 +49,12 @@ final class Discard implements ReadListener, AsyncListener {
     private final ServletInputStream in;
     private final HttpServletResponse response;
     private final Responses.Answer answer;
-    private final byte[] sink = new byte[16 * 1024];
+    /**
+     * Where every discard reads to. Shared: a refused upload that is idle costs no buffer at all.
+     * Hazard, accepted: several threads write into it at once; nothing ever reads it.
+     */
+    private static final byte[] SINK = new byte[16 * 1024];
+
     private final AtomicBoolean done = new AtomicBoolean();
     private long left;
 
@@ -81,7 +86,7 @@ final class Discard implements ReadListener, AsyncListener {
     @Override
     public void onDataAvailable() throws IOException {
         while (!done.get() && !in.isFinished() && in.isReady()) {
-            int n = in.read(sink);
+            int n = in.read(SINK);
             if (n < 0) {
                 break;
             }
