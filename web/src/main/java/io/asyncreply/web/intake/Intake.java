@@ -31,18 +31,31 @@ import java.util.concurrent.atomic.AtomicReference;
  * timeout and the end of the body race) acts on the new state or not at all.
  *
  * <pre>
- * READING ──end of body──▶ SUBMITTING ──stored, Prefer: wait──▶ WAITING
- *    │ │                       │                                  │
- *    │ └─over the limit,       │ store answered                   │ task ended, wait over,
- *    │   no memory left──▶ DISCARDING ──(the Discard answers)     │ timeout, error, undeploy
- *    │                         │ timeout/error: 503 outcome-unknown│
- *    └─read timeout, error─────┴─────────────▶ ANSWERED ◀─────────┘
+ * READING ──end of body───────────────▶ SUBMITTING ──stored, Prefer: wait──▶ WAITING
+ *   │  │                                    │                                  │
+ *   │  │ over the limit (413),              │ the store's answer;              │ the task ends, the wait
+ *   │  │ no memory left (503)               │ timeout or error:                │ passes; timeout, error,
+ *   │  ▼                                    │ 503 outcome-unknown              │ undeploy: the task as it is
+ *   │ DISCARDING (its Discard answers)      ▼                                  │
+ *   └──read timeout, error: 408/400──────▶ ANSWERED ◀──────────────────────────┘
  * </pre>
  *
  * <p>The rule behind the answers: a client is told "nothing was queued" only from READING, where
  * nothing was handed to the store. From SUBMITTING on the task may be stored, so a timeout or an
  * error there answers {@code 503 outcome-unknown} (retry with the same {@code Idempotency-Key}, or
  * look with {@code GET /tasks}), and one in WAITING answers with the task as it stands.
+ *
+ * <p>Hazard: the end of the body and a timeout race. The container may call {@link #onTimeout}
+ * or {@link #onError(AsyncEvent)} (Jetty reports its idle timeout so) on another thread while
+ * {@link #onAllDataRead} runs, and the read deadline fires on its own thread. Whichever moves
+ * READING first wins: if the timeout does, nothing is submitted and "nothing was queued" is true;
+ * if the end of the body does, the timeout finds SUBMITTING and must not say it. (Before, the end
+ * of the body checked a flag and then submitted, and the timeout chose its words from a
+ * non-volatile field: it could say "408, nothing was queued" for a task that was then stored.)
+ *
+ * <p>Hazard: {@link #onTimeout} must answer on its own thread, at once: a listener that returns
+ * without completing makes the container answer 500 itself. So in SUBMITTING it cannot wait for
+ * the store's answer; it says the outcome is not known.
  *
  * <p>Memory: the buffer grows as bytes arrive (an idle upload holds none), within a
  * {@link BufferBudget.Reservation} taken by the filter; the reservation is given back when the
@@ -143,10 +156,6 @@ final class Intake implements ReadListener, AsyncListener {
         async.addListener(this);
         readDeadline = deadlines.after(app.config().readTimeout(), this::readTimedOut);
         in.setReadListener(this);
-    }
-
-    State state() {
-        return state.get();
     }
 
     // ------------------------------------------------------------------ ReadListener
