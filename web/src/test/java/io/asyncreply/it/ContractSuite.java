@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -816,6 +817,134 @@ public abstract class ContractSuite {
         assertThat(queued).isNotEmpty();
     }
 
+    // ================================================================== POST: the edges of HTTP
+
+    /**
+     * A refusal decided from the headers of a body more than 2 MiB over the limit is answered
+     * without reading the body, so the connection cannot be used again and the answer says so.
+     */
+    @Test
+    void aRefusalFromTheHeadersOfABodyTooLongToReadSaysConnectionClose() throws IOException {
+        String newest = newestTaskId();
+        long tooLong = maxBodyBytes() + (3L << 20);
+        String[][] requests = {
+            {"404", "tasks/no-such-type", "Content-Type: application/octet-stream"},
+            {"415", "tasks/sleep", "Content-Type: text/plain"},
+            {"400", "tasks/echo", "Idempotency-Key:"},
+        };
+        for (String[] q : requests) {
+            try (RawHttp c = RawHttp.open(api.base())) {
+                c.head("POST", q[1], q[2], "Content-Length: " + tooLong);
+                RawHttp.Response r = c.response(Duration.ofSeconds(10));
+
+                assertRawProblem(r, Integer.parseInt(q[0]));
+                assertThat(r.header("Connection")).as("%s", r).containsIgnoringCase("close");
+            }
+        }
+        assertThat(newestTaskId()).isEqualTo(newest);
+    }
+
+    @Test
+    void optionsAndThe405OfATaskPathListPostInAllow() {
+        Reply options = api.method("OPTIONS", "tasks/echo");
+        assertThat(options.status()).as("%s", options).isEqualTo(200);
+        assertThat(allowed(options)).contains("GET", "DELETE", "POST");
+
+        Reply put = api.method("PUT", "tasks/echo");
+        assertProblem(put, 405);
+        assertThat(allowed(put)).contains("GET", "DELETE", "POST");
+    }
+
+    @Test
+    void theTypeIsThePercentDecodedSegmentAndAPathParameterIsIgnored() {
+        Reply encoded = submit("%65cho", bytes("encoded"), "text/plain");
+        assertThat(encoded.status()).as("%s", encoded).isEqualTo(202);
+        assertThat(encoded.json().path("type").asText()).isEqualTo("echo");
+
+        Reply parameter = submit("echo;x=1", bytes("parameter"), "text/plain");
+        assertThat(parameter.status()).as("%s", parameter).isEqualTo(202);
+        assertThat(parameter.json().path("type").asText()).isEqualTo("echo");
+
+        assertProblem(submit("%65cho%21", bytes("x"), "text/plain"), 404); // "echo!": decoded, and unknown
+    }
+
+    /**
+     * An encoded slash or an invalid percent-encoding in the type is refused by the container
+     * before the application (its own answer, which may not be problem+json): never queued, never
+     * a 405.
+     */
+    @Test
+    void anEncodedSlashOrABrokenEncodingInTheTypeIs400AndQueuesNothing() throws IOException {
+        String newest = newestTaskId();
+
+        assertThat(rawSubmit("tasks/ec%2Fho").status()).isEqualTo(400);
+        assertThat(rawSubmit("tasks/ec%zzho").status()).isEqualTo(400);
+        assertThat(rawSubmit("tasks/%C3%28").status()).as("not UTF-8").isIn(400, 404);
+        assertThat(newestTaskId()).isEqualTo(newest);
+    }
+
+    /** POST of one byte to a raw path, exactly as written (java.net.URI refuses broken encodings). */
+    private RawHttp.Response rawSubmit(String rawPath) throws IOException {
+        try (RawHttp c = RawHttp.open(api.base())) {
+            c.head("POST", rawPath, "Content-Type: text/plain", "Content-Length: 1");
+            c.write(bytes("x"));
+            return c.response(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aContentTypeThatIsNotAMediaTypeIs400AndQueuesNothing() {
+        String newest = newestTaskId();
+
+        assertProblem(submit("echo", bytes("x"), "garbage"), 400);
+        assertProblem(submit("echo", bytes("x"), "text/plain; charset"), 400);
+        assertProblem(submit("echo", bytes("x"), "text/plain; a=\"unclosed"), 400);
+        assertThat(newestTaskId()).isEqualTo(newest);
+        assertThat(submit("echo", bytes("x"), "text/plain; a=\"quoted; value\"").status()).isEqualTo(202);
+    }
+
+    /**
+     * {@code gzip, chunked} must not be stored still compressed. Jetty hands such a body on
+     * undecoded and the application refuses it (501 problem+json); Tomcat refuses it itself.
+     */
+    @Test
+    void aTransferCodingOtherThanChunkedIsRefusedAndQueuesNothing() throws IOException {
+        String newest = newestTaskId();
+        try (RawHttp c = RawHttp.open(api.base())) {
+            c.head("POST", "tasks/echo", "Content-Type: text/plain", "Transfer-Encoding: gzip, chunked");
+            c.chunk(new byte[] {0x1f, (byte) 0x8b, 8, 0});
+            c.chunk(new byte[0]);
+            RawHttp.Response r = c.response(Duration.ofSeconds(10));
+
+            assertThat(r.status()).as("%s", r).isIn(400, 501);
+            if (r.header("Content-Type") != null && r.header("Content-Type").startsWith(PROBLEM_JSON)) {
+                assertRawProblem(r, r.status());
+            }
+        }
+        assertThat(newestTaskId()).isEqualTo(newest);
+    }
+
+    @Test
+    void traceIsRefusedAsAProblemAndNeverEchoed() throws IOException {
+        for (String path : List.of("tasks/echo", "health")) {
+            try (RawHttp c = RawHttp.open(api.base())) {
+                c.head("TRACE", path, "X-Secret: do-not-echo");
+                RawHttp.Response r = c.response(Duration.ofSeconds(10));
+
+                assertRawProblem(r, 405);
+                assertThat(r.header("Allow")).as("%s", r).isNotBlank().doesNotContain("TRACE");
+                assertThat(r.text()).doesNotContain("do-not-echo");
+            }
+        }
+    }
+
+    @Test
+    void theErrorPagesOwnPathIsNotFound() {
+        assertProblem(api.get(".error"), 404);
+        assertProblem(api.method("POST", ".error"), 404);
+        assertProblem(api.method("DELETE", ".error"), 404);
+    }
+
     // ================================================================== errors everywhere
 
     @Test
@@ -953,6 +1082,17 @@ public abstract class ContractSuite {
         List<String> ids = new ArrayList<>();
         page.path("items").forEach(t -> ids.add(t.path("id").asText()));
         return ids;
+    }
+
+    /** The methods of an answer's {@code Allow}, upper case. */
+    private static List<String> allowed(Reply r) {
+        List<String> methods = new ArrayList<>();
+        r.headers().allValues("Allow").forEach(v -> {
+            for (String m : v.split(",")) {
+                methods.add(m.trim().toUpperCase(Locale.ROOT));
+            }
+        });
+        return methods;
     }
 
     /** An error answer: problem+json with type, title, status and detail, and no stack trace. */

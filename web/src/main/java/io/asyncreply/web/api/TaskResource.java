@@ -12,6 +12,7 @@ import io.asyncreply.web.json.Problem;
 import io.asyncreply.web.json.TaskJson;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -106,6 +107,19 @@ public final class TaskResource {
         }
         TaskResult r = t.result();
         return Response.ok(r.bytes(), r.contentType()).build();
+    }
+
+    /**
+     * {@code POST /tasks/{type}} is served by {@link io.asyncreply.web.intake.IntakeFilter} and never
+     * reaches Jersey; it is declared here so that {@code OPTIONS} and the {@code 405} of other
+     * methods list POST in {@code Allow}. Only a POST the intake does not take comes here (a trailing
+     * slash, {@code /tasks/echo/}): nothing is submitted at such a path.
+     */
+    @POST
+    @Path("{id}") // the same template as GET and DELETE: Jersey then sees one resource with three methods
+    public Response submitElsewhere() {
+        return ProblemMappers.response(Problem.notFound("Nothing can be submitted at this path; submit with "
+                + "POST /tasks/{type}, the type as the last path segment, without a trailing slash."));
     }
 
     /** {@code DELETE /tasks/{id}}: cancel; 202 with the task, 409 when already terminal, 404 unknown. */

@@ -11,6 +11,7 @@ public record WebConfig(
         long queueCapacity,
         long maxBodyBytes,
         Duration readTimeout,
+        long intakeMaxBufferedBytes,
         int waitCapSeconds,
         int retryAfterSeconds,
         Duration retention,
@@ -34,6 +35,9 @@ public record WebConfig(
     public static final String STORE_JNDI = "jndi";
     public static final String STORE_JDBC = "jdbc";
 
+    /** The setting that bounds the bytes all uploads in progress hold in memory together. */
+    public static final String INTAKE_MAX_BUFFERED_BYTES = "asyncreply.intake.max-buffered-bytes";
+
     public static WebConfig from(Settings s) {
         String store = s.string("asyncreply.store", STORE_H2).toLowerCase(java.util.Locale.ROOT);
         if (!store.equals(STORE_MEMORY) && !store.equals(STORE_H2) && !store.equals(STORE_JNDI)
@@ -41,11 +45,15 @@ public record WebConfig(
             throw new IllegalArgumentException("Setting asyncreply.store (environment ASYNCREPLY_STORE) is '" + store
                     + "'; expected memory, h2, jndi or jdbc.");
         }
+        long maxBodyBytes = s.longValue("asyncreply.body.max-bytes", 1L << 20, 0, Integer.MAX_VALUE - 8);
         return new WebConfig(
                 s.integer("asyncreply.workers", Runtime.getRuntime().availableProcessors(), 1, 1024),
                 s.longValue("asyncreply.queue.capacity", 10_000, 1, Long.MAX_VALUE),
-                s.longValue("asyncreply.body.max-bytes", 1L << 20, 0, Integer.MAX_VALUE - 8),
+                maxBodyBytes,
                 s.positiveDuration("asyncreply.read.timeout", Duration.ofSeconds(30)),
+                // At least one largest body must fit, or no body of the largest size could ever be accepted.
+                s.longValue(INTAKE_MAX_BUFFERED_BYTES,
+                        Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 4), maxBodyBytes, Long.MAX_VALUE),
                 s.seconds("asyncreply.wait.max", Duration.ofSeconds(60), 0, 86_400),
                 s.seconds("asyncreply.retry-after", Duration.ofSeconds(1), 1, 86_400),
                 s.positiveDuration("asyncreply.retention", Duration.ofHours(24)),

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Reads and throws away a bounded rest of a refused request body, without a thread waiting, then
  * writes the refusal and completes the exchange: the answer comes after the body, as for any
  * request. Used for every refusal made before the body could be used: from the headers (404, 400,
- * 415, and 413 for a declared length) and for a body that grew past the limit (413).
+ * 415, 501, 503 when the intake's memory is spent, and 413 for a declared length) and while
+ * reading (413 for a body that grew past the limit, 503 for one that outgrew the memory left).
  *
  * <p>Why read at all: many clients, {@code java.net.http.HttpClient} among them, write the whole
  * body before they look at the answer. If the server closes the connection while bytes of the body
@@ -49,7 +50,12 @@ final class Discard implements ReadListener, AsyncListener {
     private final ServletInputStream in;
     private final HttpServletResponse response;
     private final Responses.Answer answer;
-    private final byte[] sink = new byte[16 * 1024];
+    /**
+     * Where every discard reads to. Shared: a refused upload that is idle costs no buffer at all.
+     * Hazard, accepted: several threads write into it at once; nothing ever reads it.
+     */
+    private static final byte[] SINK = new byte[16 * 1024];
+
     private final AtomicBoolean done = new AtomicBoolean();
     private long left;
 
@@ -81,7 +87,7 @@ final class Discard implements ReadListener, AsyncListener {
     @Override
     public void onDataAvailable() throws IOException {
         while (!done.get() && !in.isFinished() && in.isReady()) {
-            int n = in.read(sink);
+            int n = in.read(SINK);
             if (n < 0) {
                 break;
             }

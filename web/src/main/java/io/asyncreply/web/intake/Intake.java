@@ -1,6 +1,5 @@
 package io.asyncreply.web.intake;
 
-import io.asyncreply.engine.TaskService;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
 import io.asyncreply.web.boot.App;
@@ -18,29 +17,95 @@ import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One submission in flight: reads the body without blocking, hands it to the service, answers.
+ * One submission in flight, as an explicit state machine: reads the body without blocking, hands
+ * it to {@link io.asyncreply.engine.TaskService#submit}, optionally waits for the task, answers.
+ * One field, {@link #state}, holds where it is; every change is a compare-and-set, and each
+ * callback switches on the state it finds. A callback that finds the state changed under it (a
+ * timeout and the end of the body race) acts on the new state or not at all.
  *
- * <p>States, each entered once, in order: READING (a {@link ReadListener} collects bytes while
- * the container says more are ready; no thread waits for a slow client), SUBMITTED (the body is
- * complete and the store is storing it), optionally WAITING ({@code Prefer: wait}), ANSWERED
- * (the response is written and the async context completed); a 413 instead goes from READING to
- * DISCARDING, then ANSWERED by the {@link Discard}. {@link #answered} is the single
- * gate to ANSWERED, so a timeout, a client error and the normal path can race without writing
- * twice.
+ * <pre>
+ * READING ──end of body───────────────▶ SUBMITTING ──stored, Prefer: wait──▶ WAITING
+ *   │  │                                    │                                  │
+ *   │  │ over the limit (413),              │ the store's answer;              │ the task ends, the wait
+ *   │  │ no memory left (503)               │ timeout or error:                │ passes; timeout, error,
+ *   │  ▼                                    │ 503 outcome-unknown              │ undeploy: the task as it is
+ *   │ DISCARDING (its Discard answers)      ▼                                  │
+ *   └──read timeout, error: 408/400──────▶ ANSWERED ◀──────────────────────────┘
+ * </pre>
  *
- * <p>A body beyond the limit is refused with 413 and {@code Connection: close}: once the limit is
- * crossed at most {@link Discard#LIMIT} more bytes are read and thrown away (DISCARDING, see
- * {@link Discard}), then the 413 is written and the connection closed.
+ * <p>The rule behind the answers: a client is told "nothing was queued" only from READING, where
+ * nothing was handed to the store. From SUBMITTING on the task may be stored, so a timeout or an
+ * error there answers {@code 503 outcome-unknown} (retry with the same {@code Idempotency-Key}, or
+ * look with {@code GET /tasks}), and one in WAITING answers with the task as it stands.
+ *
+ * <p>Hazard: the end of the body and a timeout race. The container may call {@link #onTimeout}
+ * or {@link #onError(AsyncEvent)} (Jetty reports its idle timeout so) on another thread while
+ * {@link #onAllDataRead} runs, and the read deadline fires on its own thread. Whichever moves
+ * READING first wins: if the timeout does, nothing is submitted and "nothing was queued" is true;
+ * if the end of the body does, the timeout finds SUBMITTING and must not say it. (Before, the end
+ * of the body checked a flag and then submitted, and the timeout chose its words from a
+ * non-volatile field: it could say "408, nothing was queued" for a task that was then stored.)
+ *
+ * <p>Hazard: {@link #onTimeout} must answer on its own thread, at once: a listener that returns
+ * without completing makes the container answer 500 itself. So in SUBMITTING it cannot wait for
+ * the store's answer; it says the outcome is not known.
+ *
+ * <p>Memory: the buffer grows as bytes arrive (an idle upload holds none), within a
+ * {@link BufferBudget.Reservation} taken by the filter; the reservation is given back when the
+ * bytes are no longer held for this upload: on a refusal or timeout, or once the store has
+ * answered (a JDBC store's writer holds the payload until it commits).
+ *
+ * <p>Threads: the container serializes the {@link ReadListener} callbacks, so {@link #body} and
+ * {@link #size} are touched by one thread at a time and only in READING. {@link #onTimeout},
+ * {@link #onError(AsyncEvent)}, the read {@link Deadlines deadline}, the store's answer and
+ * undeploy ({@link Pending}) may come on other threads at any moment; the compare-and-set decides
+ * which of them answers, once.
  */
 final class Intake implements ReadListener, AsyncListener {
+    /** The states of a submission; each is entered at most once, in the order of the diagram. */
+    enum State {
+        /**
+         * Bytes are read in {@code onDataAvailable} while {@code isReady()}, into a buffer that grows
+         * as they arrive; no thread waits for a slow client. Nothing has reached the store.
+         * Leaves on the end of the body (SUBMITTING), on a refusal while reading (DISCARDING), on
+         * the read timeout or a read error (ANSWERED: 408 or 400, "nothing was queued").
+         */
+        READING,
+        /**
+         * Refused while reading (413 past the limit; 503 when the budget has no room for more): a
+         * {@link Discard} reads and throws away a bounded rest of the body, then answers. Every
+         * callback is forwarded to it. Nothing was queued. Final for this class.
+         */
+        DISCARDING,
+        /**
+         * The body is complete and handed to {@code TaskService.submit}: from here the task may
+         * be stored. Leaves on the store's answer (ANSWERED or WAITING), or on a container timeout
+         * or error (ANSWERED: 503 outcome-unknown, never "nothing was queued").
+         */
+        SUBMITTING,
+        /**
+         * Stored, not yet terminal, {@code Prefer: wait}: held in {@link Pending} until the task
+         * ends or the wait passes, no thread held. Any way out answers with the task as it stands.
+         */
+        WAITING,
+        /** The answer is being written, or was; the exchange is completed. Final. */
+        ANSWERED
+    }
+
+    /** The first buffer of a body of unknown length, and the most an upload allocates before bytes arrive. */
+    static final int INITIAL_BUFFER = 16 * 1024;
+    private static final byte[] EMPTY = new byte[0];
     private static final System.Logger LOG = System.getLogger(Intake.class.getName());
 
     private final App app;
+    private final Deadlines deadlines;
     private final AsyncContext async;
     private final HttpServletRequest request;
     private final HttpServletResponse response;
@@ -50,89 +115,219 @@ final class Intake implements ReadListener, AsyncListener {
     private final String idempotencyKey;
     private final int preferWait;
     private final long max;
-    private final AtomicBoolean answered = new AtomicBoolean();
-    private byte[] body;
-    private int size;
-    private volatile Pending.Answer holding;
-    private volatile Discard discard;
+    /** What the buffer may grow to: the declared length (it never exceeds the limit here), or the limit. */
+    private final long expected;
+    private final BufferBudget.Reservation reservation;
+    private final AtomicReference<State> state = new AtomicReference<>(State.READING);
 
-    Intake(App app, AsyncContext async, HttpServletRequest request, HttpServletResponse response, String type,
-            String idempotencyKey, int preferWait) throws IOException {
+    // READING only; touched by the container's serialized read callbacks.
+    private byte[] body = EMPTY;
+    private int size;
+
+    /** Set before DISCARDING is entered, so whoever sees DISCARDING finds it. */
+    private volatile Discard discard;
+    /** Set before WAITING is entered. */
+    private volatile Submission.Accepted stored;
+    /** Set before WAITING is entered. */
+    private volatile Pending.Answer holding;
+    private volatile Deadlines.Deadline readDeadline;
+
+    Intake(App app, Deadlines deadlines, AsyncContext async, HttpServletRequest request, HttpServletResponse response,
+            String type, String contentType, String idempotencyKey, int preferWait,
+            BufferBudget.Reservation reservation) throws IOException {
         this.app = app;
+        this.deadlines = deadlines;
         this.async = async;
         this.request = request;
         this.response = response;
         this.in = request.getInputStream();
         this.type = type;
-        this.contentType = IntakeFilter.contentTypeOf(request);
+        this.contentType = contentType;
         this.idempotencyKey = idempotencyKey;
         this.preferWait = preferWait;
         this.max = app.config().maxBodyBytes();
         long declared = request.getContentLengthLong();
-        this.body = new byte[(int) Math.max(0, Math.min(declared >= 0 ? declared : 8192, max))];
+        this.expected = declared >= 0 ? Math.min(declared, max) : max;
+        this.reservation = reservation;
     }
 
+    /** Registers the listeners and the read deadline; the container calls back from here on. */
     void start() {
         async.addListener(this);
+        readDeadline = deadlines.after(app.config().readTimeout(), this::readTimedOut);
         in.setReadListener(this);
+    }
+
+    // ------------------------------------------------------------------ ReadListener
+
+    @Override
+    public void onDataAvailable() throws IOException {
+        switch (state.get()) {
+            case READING -> read();
+            case DISCARDING -> discard.onDataAvailable();
+            default -> {
+                // past reading: a late callback
+            }
+        }
+    }
+
+    @Override
+    public void onAllDataRead() {
+        switch (state.get()) {
+            case READING -> submit();
+            case DISCARDING -> discard.onAllDataRead();
+            default -> {
+                // answered already (a timeout won the race): nothing is submitted
+            }
+        }
+    }
+
+    /**
+     * Reading failed, or (as an {@link AsyncListener}) the exchange did. A timeout among the causes
+     * is the container's idle timeout ending a stalled upload.
+     */
+    @Override
+    public void onError(Throwable t) {
+        LOG.log(Level.DEBUG, "a submission failed: {0}", t.toString());
+        while (true) {
+            State s = state.get();
+            switch (s) {
+                case READING -> {
+                    if (endReading(isTimeout(t) ? IntakeProblems.stalled() : IntakeProblems.unreadable())) {
+                        return;
+                    }
+                }
+                case DISCARDING -> {
+                    discard.onError(t);
+                    return;
+                }
+                case SUBMITTING -> {
+                    if (answer(State.SUBMITTING, IntakeProblems.outcomeUnknown(retryAfter()))) {
+                        return;
+                    }
+                }
+                case WAITING -> {
+                    if (answerWithCurrent()) {
+                        return;
+                    }
+                }
+                case ANSWERED -> {
+                    return;
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ READING
 
-    @Override
-    public void onDataAvailable() throws IOException {
-        Discard d = discard;
-        if (d != null) {
-            d.onDataAvailable();
-            return;
-        }
-        while (!answered.get() && !in.isFinished() && in.isReady()) {
-            if (size == body.length) {
-                if (size >= max) { // at the limit: one more byte is one too many
-                    if (in.read() >= 0) {
-                        tooLarge();
-                    }
-                    return; // at the end of the body, onAllDataRead follows
-                }
-                body = Arrays.copyOf(body, (int) Math.min(max, Math.max(8192, (long) body.length * 2)));
+    private void read() throws IOException {
+        while (state.get() == State.READING && !in.isFinished() && in.isReady()) {
+            if (size == body.length && !makeRoom()) {
+                return;
             }
             int n = in.read(body, size, body.length - size);
             if (n < 0) {
-                return;
+                return; // the end: onAllDataRead follows
             }
             size += n;
         }
     }
 
     /**
-     * Refuses with 413 once at most {@link Discard#LIMIT} more bytes have been read and thrown
-     * away (DISCARDING, see {@link Discard}), starting on this read callback.
+     * Grows the buffer before the next read: doubling, from {@link #INITIAL_BUFFER} (or the
+     * declared length, when smaller) up to {@link #expected}, each step reserved first. False when
+     * there is no room to read into: at the end of the body, or refused (DISCARDING).
      */
-    private void tooLarge() throws IOException {
-        Discard d = new Discard(async, in, Discard.LIMIT, response, Responses.tooLarge(-1, max));
-        discard = d; // first: from here a timeout or an error goes to the discard, which answers
-        if (!answered.compareAndSet(false, true)) {
+    private boolean makeRoom() throws IOException {
+        if (body.length >= expected) { // full: one more byte is one too many
+            if (in.read() < 0) {
+                return false; // the end: onAllDataRead follows
+            }
+            refuseWhileReading(size >= max ? Responses.tooLarge(-1, max) : IntakeProblems.longerThanDeclared());
+            return false;
+        }
+        int capacity = (int) Math.min(expected, Math.max(INITIAL_BUFFER, 2L * body.length));
+        if (!reservation.grow(capacity)) {
+            refuseWhileReading(IntakeProblems.busy(retryAfter()));
+            return false;
+        }
+        body = Arrays.copyOf(body, capacity);
+        return true;
+    }
+
+    /**
+     * READING to DISCARDING, on this read callback: a {@link Discard} reads at most
+     * {@link Discard#LIMIT} more bytes and throws them away, then writes {@code answer}.
+     */
+    private void refuseWhileReading(Responses.Answer answer) throws IOException {
+        Discard d = new Discard(async, in, Discard.LIMIT, response, answer);
+        discard = d; // first: from here a timeout or an error that sees DISCARDING goes to it
+        if (!state.compareAndSet(State.READING, State.DISCARDING)) {
             return; // a timeout or an error answered just now
         }
+        reservation.release();
         body = null;
         d.onDataAvailable();
     }
 
-    @Override
-    public void onAllDataRead() {
-        Discard d = discard;
+    /** READING to ANSWERED with {@code answer} ("nothing was queued"); false when no longer READING. */
+    private boolean endReading(Responses.Answer answer) {
+        if (!state.compareAndSet(State.READING, State.ANSWERED)) {
+            return false;
+        }
+        cancelReadDeadline();
+        reservation.release();
+        write(answer);
+        return true;
+    }
+
+    /** The read deadline passed (deadline thread): 408 if still reading; a discard stops. */
+    private void readTimedOut() {
+        while (true) {
+            switch (state.get()) {
+                case READING -> {
+                    if (state.compareAndSet(State.READING, State.ANSWERED)) {
+                        reservation.release();
+                        onContainerThread(() -> write(IntakeProblems.readTimeout(app.config().readTimeout())));
+                        return;
+                    }
+                }
+                case DISCARDING -> {
+                    onContainerThread(() -> discard.done(false));
+                    return;
+                }
+                default -> {
+                    return; // reading is over
+                }
+            }
+        }
+    }
+
+    private void cancelReadDeadline() {
+        Deadlines.Deadline d = readDeadline;
         if (d != null) {
-            d.onAllDataRead();
-            return;
+            d.cancel();
         }
-        if (answered.get()) {
-            return;
+    }
+
+    // ------------------------------------------------------------------ SUBMITTING
+
+    private void submit() {
+        if (!state.compareAndSet(State.READING, State.SUBMITTING)) {
+            return; // a timeout or an error answered first, and nothing is submitted
         }
+        cancelReadDeadline();
         byte[] payload = size == body.length ? body : Arrays.copyOf(body, size);
         body = null;
-        TaskService service = app.service();
         Thread reader = Thread.currentThread();
-        service.submit(type, payload, contentType, idempotencyKey).whenComplete((s, failure) -> {
+        CompletionStage<Submission> stored;
+        try {
+            stored = app.service().submit(type, payload, contentType, idempotencyKey);
+        } catch (RuntimeException e) {
+            stored = CompletableFuture.failedFuture(e);
+        }
+        stored.whenComplete((s, failure) -> {
+            reservation.release(); // the store has the payload, or never will
             if (Thread.currentThread() == reader) {
                 submitted(s, failure); // stored at once (memory store): already on a container thread
             } else {
@@ -144,48 +339,114 @@ final class Intake implements ReadListener, AsyncListener {
         });
     }
 
+    private void submitted(Submission s, Throwable failure) {
+        boolean answered;
+        if (failure != null) {
+            LOG.log(Level.ERROR, "submission of a " + type + " task failed unexpectedly", failure);
+            answered = answer(State.SUBMITTING, IntakeProblems.internal());
+        } else if (s instanceof Submission.Accepted a) {
+            answered = accepted(a);
+        } else {
+            answered = answer(State.SUBMITTING, Responses.rejected((Submission.Rejected) s, retryAfter()));
+        }
+        if (!answered) {
+            LOG.log(Level.DEBUG, "the store answered a submission of a {0} task after its client had been told "
+                    + "that the outcome is not known", type);
+        }
+    }
+
+    // ------------------------------------------------------------------ WAITING
+
+    /** Answers an accepted submission, or starts WAITING; false when no longer SUBMITTING. */
+    private boolean accepted(Submission.Accepted a) {
+        Task task = a.task();
+        if (preferWait <= 0 || task.isTerminal()) {
+            return answer(State.SUBMITTING, Responses.accepted(request, task, a.replayed(), retryAfter(),
+                    task.isTerminal() && preferWait > 0 ? preferWait : -1));
+        }
+        Pending.Answer now = this::answerWithCurrent;
+        stored = a;
+        holding = now;
+        if (!state.compareAndSet(State.SUBMITTING, State.WAITING)) {
+            return false; // a timeout or an error answered while the store was storing
+        }
+        if (!app.pending().hold(now)) {
+            now.now(); // undeploying
+            return true;
+        }
+        app.service().awaitTerminal(task.id(), Duration.ofSeconds(preferWait)).whenComplete((t, failure) ->
+                // completes on the service's notifier thread: the answer is written by a container thread
+                onContainerThread(() -> {
+                    Task latest = failure == null && t != null && t.isPresent() ? t.get() : task;
+                    answer(State.WAITING, Responses.accepted(request, latest, a.replayed(), retryAfter(),
+                            latest.isTerminal() ? preferWait : -1));
+                }));
+        return true;
+    }
+
+    /**
+     * WAITING to ANSWERED with the task as the store has it now (as stored, if it cannot be read):
+     * undeploy, a container timeout or an error; false when no longer WAITING.
+     */
+    private boolean answerWithCurrent() {
+        if (!state.compareAndSet(State.WAITING, State.ANSWERED)) {
+            return false;
+        }
+        Submission.Accepted a = stored;
+        Task latest = a.task();
+        try {
+            latest = app.service().find(latest.id()).orElse(latest);
+        } catch (RuntimeException e) {
+            // store unreachable: answer with what we have
+        }
+        write(Responses.accepted(request, latest, a.replayed(), retryAfter(), latest.isTerminal() ? preferWait : -1));
+        return true;
+    }
+
+    // ------------------------------------------------------------------ ANSWERED
+
+    /** {@code from} to ANSWERED, writing {@code a}; false when the state was not {@code from}. */
+    private boolean answer(State from, Responses.Answer a) {
+        if (!state.compareAndSet(from, State.ANSWERED)) {
+            return false;
+        }
+        write(a);
+        return true;
+    }
+
+    /** Writes and completes; called once, by whoever entered ANSWERED. */
+    private void write(Responses.Answer a) {
+        try {
+            a.writeTo(response);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "could not write the answer to a submission: {0}", e.toString());
+        } finally {
+            releaseHold();
+            try {
+                async.complete();
+            } catch (IllegalStateException ignored) {
+                // already completed by the container after an error
+            }
+        }
+    }
+
+    private void releaseHold() {
+        Pending.Answer h = holding;
+        if (h != null) {
+            app.pending().release(h);
+        }
+    }
+
     private void onContainerThread(Runnable r) {
         try {
             async.start(r);
         } catch (IllegalStateException | RejectedExecutionException e) {
-            r.run(); // the request is already over (timeout, client gone) or the pool refused: answer() decides
+            r.run(); // the request is already over (timeout, client gone) or the pool refused: the state decides
         }
     }
 
-    private void submitted(Submission s, Throwable failure) {
-        if (failure != null) {
-            LOG.log(Level.ERROR, "submission of a " + type + " task failed unexpectedly", failure);
-            answer(Responses.problem(500, "internal", "Internal Server Error",
-                    "The submission could not be processed; nothing was queued.", false));
-        } else if (s instanceof Submission.Accepted a) {
-            accepted(a);
-        } else {
-            answer(Responses.rejected((Submission.Rejected) s, app.config().retryAfterSeconds()));
-        }
-    }
-
-    /**
-     * Reading the body failed. Nothing was queued, and the client must not take the answer for a
-     * success: completing without one makes the container send an empty {@code 200}. A timeout
-     * (the container's idle timeout can end a stalled upload before our read timeout) is answered
-     * {@code 408} like ours; anything else (a broken chunked body, a reset) {@code 400}. When the
-     * client is gone, writing fails quietly and the exchange is completed.
-     */
-    @Override
-    public void onError(Throwable t) {
-        Discard d = discard;
-        if (d != null) {
-            d.onError(t);
-            return;
-        }
-        LOG.log(Level.DEBUG, "reading a submission failed: {0}", t.toString());
-        if (isTimeout(t)) {
-            answer(Responses.problem(408, "request-timeout", "Request Timeout",
-                    "The payload stopped arriving and the connection timed out; nothing was queued.", true));
-        } else {
-            answer(Responses.problem(400, "invalid-payload", "Bad Request",
-                    "The payload could not be read; nothing was queued.", true));
-        }
+    private int retryAfter() {
+        return app.config().retryAfterSeconds();
     }
 
     private static boolean isTimeout(Throwable t) {
@@ -197,83 +458,40 @@ final class Intake implements ReadListener, AsyncListener {
         return false;
     }
 
-    // ------------------------------------------------------------------ SUBMITTED / WAITING
-
-    private void accepted(Submission.Accepted a) {
-        Task task = a.task();
-        if (preferWait <= 0 || task.isTerminal()) {
-            answer(Responses.accepted(request, task, a.replayed(), app.config().retryAfterSeconds(),
-                    task.isTerminal() && preferWait > 0 ? preferWait : -1));
-            return;
-        }
-        Pending.Answer now = () -> answerWithCurrent(task, a.replayed());
-        holding = now;
-        if (!app.pending().hold(now)) {
-            now.now();
-            return;
-        }
-        app.service().awaitTerminal(task.id(), Duration.ofSeconds(preferWait)).whenComplete((t, failure) -> {
-            app.pending().release(now);
-            Task latest = failure == null && t != null && t.isPresent() ? t.get() : task;
-            answer(Responses.accepted(request, latest, a.replayed(), app.config().retryAfterSeconds(),
-                    latest.isTerminal() ? preferWait : -1));
-        });
-    }
-
-    private void answerWithCurrent(Task task, boolean replayed) {
-        Task latest = task;
-        try {
-            latest = app.service().find(task.id()).orElse(task);
-        } catch (RuntimeException ignored) {
-            // store unreachable: answer with what we have
-        }
-        answer(Responses.accepted(request, latest, replayed, app.config().retryAfterSeconds(),
-                latest.isTerminal() ? preferWait : -1));
-    }
-
-    // ------------------------------------------------------------------ ANSWERED
-
-    private void answer(Responses.Answer a) {
-        if (!answered.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            a.writeTo(response);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "could not write the answer to a submission: {0}", e.toString());
-        } finally {
-            complete();
-        }
-    }
-
-    private void complete() {
-        Pending.Answer h = holding;
-        if (h != null) {
-            app.pending().release(h);
-        }
-        try {
-            async.complete();
-        } catch (IllegalStateException ignored) {
-            // already completed by the container after an error
-        }
-    }
-
     // ------------------------------------------------------------------ AsyncListener
 
+    /**
+     * The container's async timeout: the read timeout plus the wait plus a grace for the store
+     * (see {@link IntakeFilter}). It must be answered here, on this thread: a listener that
+     * returns without completing makes the container answer 500 itself.
+     */
     @Override
     public void onTimeout(AsyncEvent event) {
-        Discard d = discard;
-        if (d != null) {
-            d.done(false);
-            return;
-        }
-        if (body != null) {
-            answer(Responses.problem(408, "request-timeout", "Request Timeout",
-                    "The payload did not arrive within " + app.config().readTimeout().toSeconds()
-                            + " s; nothing was queued.", true));
-        } else {
-            answer(Responses.problem(503, "unavailable", "Service Unavailable",
-                    "The submission did not complete in time; check GET /tasks before retrying.", false));
+        while (true) {
+            switch (state.get()) {
+                case READING -> {
+                    if (endReading(IntakeProblems.readTimeout(app.config().readTimeout()))) {
+                        return;
+                    }
+                }
+                case DISCARDING -> {
+                    discard.onTimeout(event);
+                    return;
+                }
+                case SUBMITTING -> {
+                    if (answer(State.SUBMITTING, IntakeProblems.outcomeUnknown(retryAfter()))) {
+                        return;
+                    }
+                }
+                case WAITING -> {
+                    if (answerWithCurrent()) {
+                        return;
+                    }
+                }
+                case ANSWERED -> {
+                    return;
+                }
+            }
         }
     }
 
@@ -282,12 +500,18 @@ final class Intake implements ReadListener, AsyncListener {
         onError(event.getThrowable());
     }
 
+    /**
+     * The exchange is over, whoever completed it. From READING or DISCARDING the buffer is no
+     * longer needed; from SUBMITTING the reservation stays until the store answers.
+     */
     @Override
     public void onComplete(AsyncEvent event) {
-        Pending.Answer h = holding;
-        if (h != null) {
-            app.pending().release(h);
+        State was = state.getAndSet(State.ANSWERED);
+        if (was == State.READING || was == State.DISCARDING) {
+            reservation.release();
         }
+        cancelReadDeadline();
+        releaseHold();
     }
 
     @Override

@@ -1,10 +1,9 @@
 package io.asyncreply.web.intake;
 
-import io.asyncreply.engine.TaskService;
-import io.asyncreply.task.Rejection;
 import io.asyncreply.task.Submission;
-import io.asyncreply.task.TaskHandler;
 import io.asyncreply.web.boot.App;
+import io.asyncreply.web.config.WebConfig;
+import io.asyncreply.web.http.MediaType;
 import io.asyncreply.web.http.Prefer;
 import io.asyncreply.web.http.Responses;
 import jakarta.servlet.AsyncContext;
@@ -14,6 +13,9 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Enumeration;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -22,14 +24,56 @@ import java.util.Optional;
  * reads with a {@link jakarta.servlet.ReadListener} (see {@link Intake}), with no JAX-RS
  * machinery; a slow client never holds a container thread.
  *
- * <p>What can be refused from the headers alone is refused before reading: unknown type (404),
- * a bad {@code Idempotency-Key} (400), a declared length beyond the limit (413, connection
- * closed), a non-JSON content type for a JSON handler (415). The body of such a request is read
- * and thrown away, within a bound, before the refusal is written (see {@link Discard}).
+ * <p>{@code {type}} is the one path segment after {@code /tasks/} as the container decoded it
+ * (percent-decoding, path parameters such as {@code ;x=1} removed, as JAX-RS ignores them on every
+ * other path); a container refuses an encoded slash or an invalid encoding before this filter.
+ *
+ * <p>What the headers alone decide is refused before reading, in this order: a transfer coding
+ * other than chunked (501), then {@link io.asyncreply.engine.TaskService#precheck} (shutting down
+ * 503, unknown type 404, bad {@code Idempotency-Key} 400, a non-JSON content type for a JSON
+ * handler 415: the service's own rules and words), a {@code Content-Type} that is not a media type
+ * (400), a declared length beyond the limit (413, connection closed), no room left in the
+ * {@link BufferBudget} (503). The body of such a request is read and thrown away, within a bound,
+ * before the refusal is written (see {@link Discard}).
  */
 public final class IntakeFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
     private static final String PREFIX = "/tasks/";
+    /**
+     * How long the store has to answer, past the read timeout and the wait, before the container's
+     * async timeout ends the exchange with {@code 503 outcome-unknown}.
+     */
+    static final Duration STORE_GRACE = Duration.ofSeconds(5);
+
+    private transient Deadlines deadlines;
+    private transient BufferBudget budget;
+
+    public IntakeFilter() {
+    }
+
+    /** For tests: deadlines that the test fires itself. */
+    IntakeFilter(Deadlines deadlines) {
+        this.deadlines = deadlines;
+    }
+
+    @Override
+    public void init() throws ServletException {
+        budget = new BufferBudget(App.from(getServletContext()).config().intakeMaxBufferedBytes());
+        if (deadlines == null) {
+            deadlines = Deadlines.start();
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (deadlines != null) {
+            deadlines.close();
+        }
+    }
+
+    BufferBudget budget() {
+        return budget;
+    }
 
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
@@ -40,61 +84,96 @@ public final class IntakeFilter extends HttpFilter {
             return;
         }
         App app = App.from(getServletContext());
-        TaskService service = app.service();
-        Optional<TaskHandler> handler = service.handler(type);
-        if (handler.isEmpty()) {
-            refuse(req, res, new Submission.Rejected(Rejection.UNKNOWN_TYPE, "There is no task type '" + type
-                    + "'."), app);
+        WebConfig config = app.config();
+        String coding = unsupportedTransferCoding(req.getHeaders("Transfer-Encoding"));
+        if (coding != null) {
+            refuse(req, res, IntakeProblems.unsupportedTransferCoding(coding), config);
             return;
         }
         String key = req.getHeader("Idempotency-Key");
-        if (key != null && (key.isEmpty() || key.length() > TaskService.MAX_IDEMPOTENCY_KEY_LENGTH)) {
-            refuse(req, res, new Submission.Rejected(Rejection.INVALID_IDEMPOTENCY_KEY,
-                    "An Idempotency-Key must have 1 to " + TaskService.MAX_IDEMPOTENCY_KEY_LENGTH
-                            + " characters; nothing was queued."), app);
+        String ct = contentTypeOf(req);
+        boolean mediaType = ct == null || MediaType.isWellFormed(ct);
+        Optional<Submission.Rejected> early = app.service().precheck(type, key, mediaType ? ct : null);
+        if (early.isPresent()) {
+            refuse(req, res, Responses.rejected(early.get(), config.retryAfterSeconds()), config);
             return;
         }
-        long max = app.config().maxBodyBytes();
+        if (!mediaType) {
+            refuse(req, res, IntakeProblems.invalidContentType(ct), config);
+            return;
+        }
+        long max = config.maxBodyBytes();
         long declared = req.getContentLengthLong();
         if (declared > max) {
-            refuse(req, res, Responses.tooLarge(declared, max), app);
+            refuse(req, res, Responses.tooLarge(declared, max), config);
             return;
         }
-        String ct = contentTypeOf(req);
-        if (!handler.get().input().accepts(ct)) {
-            refuse(req, res, new Submission.Rejected(Rejection.UNSUPPORTED_CONTENT_TYPE, "Task type '" + type
-                    + "' takes JSON (application/json), not " + ct + "; nothing was queued."), app);
+        // What an upload may need at once: all of a declared length, or the first buffer of a chunked one.
+        BufferBudget.Reservation reservation = budget.reserve(declared >= 0 ? declared
+                : Math.min(Intake.INITIAL_BUFFER, max));
+        if (reservation == null) {
+            refuse(req, res, IntakeProblems.busy(config.retryAfterSeconds()), config);
             return;
         }
-        int wait = Prefer.waitSeconds(req.getHeaders("Prefer"), app.config().waitCapSeconds());
-        AsyncContext async = req.startAsync(req, res);
-        async.setTimeout(app.config().readTimeout().toMillis() + (wait > 0 ? (wait + 5) * 1000L : 0));
-        new Intake(app, async, req, res, type, key, wait).start();
-    }
-
-    private static void refuse(HttpServletRequest req, HttpServletResponse res, Submission.Rejected r, App app)
-            throws IOException {
-        refuse(req, res, Responses.rejected(r, app.config().retryAfterSeconds()), app);
+        int wait = Prefer.waitSeconds(req.getHeaders("Prefer"), config.waitCapSeconds());
+        AsyncContext async;
+        try {
+            async = req.startAsync(req, res);
+            // A safety net behind the read deadline (which the Intake keeps itself): the container's
+            // timeout can be set only now, so it must also cover the wait and the store's answer.
+            async.setTimeout(config.readTimeout().plusSeconds(wait).plus(STORE_GRACE).toMillis());
+            new Intake(app, deadlines, async, req, res, type, ct, key, wait, reservation).start();
+        } catch (IOException | RuntimeException e) {
+            reservation.release();
+            throw e;
+        }
     }
 
     /**
      * A refusal decided from the headers: written once the body, if any, has been read and thrown
      * away without a thread waiting (see {@link Discard} for why). A body too long for
-     * {@link Discard#budget} is not read: the refusal is written at once and the container closes
-     * the connection.
+     * {@link Discard#budget} is not read: the refusal is written at once with
+     * {@code Connection: close}, and the container closes the connection.
      */
-    private static void refuse(HttpServletRequest req, HttpServletResponse res, Responses.Answer answer, App app)
-            throws IOException {
-        long budget = Discard.budget(req.getContentLengthLong(), app.config().maxBodyBytes());
+    private static void refuse(HttpServletRequest req, HttpServletResponse res, Responses.Answer answer,
+            WebConfig config) throws IOException {
+        long declared = req.getContentLengthLong();
+        long budget = Discard.budget(declared, config.maxBodyBytes());
         if (budget == 0) {
+            if (declared > 0) {
+                res.setHeader("Connection", "close"); // the body is not read: the connection cannot be reused
+            }
             answer.writeTo(res);
             return;
         }
         AsyncContext async = req.startAsync(req, res);
-        async.setTimeout(app.config().readTimeout().toMillis());
+        async.setTimeout(config.readTimeout().toMillis());
         Discard discard = new Discard(async, req.getInputStream(), budget, res, answer);
         async.addListener(discard);
         req.getInputStream().setReadListener(discard);
+    }
+
+    /**
+     * The first transfer coding other than {@code chunked}, or null. The container decodes
+     * chunked and hands on any other coding undecoded (Jetty 12 does; Tomcat refuses it with 501
+     * before the application): {@code gzip, chunked} would be stored still compressed.
+     */
+    static String unsupportedTransferCoding(Enumeration<String> headers) {
+        if (headers == null) {
+            return null;
+        }
+        while (headers.hasMoreElements()) {
+            String value = headers.nextElement();
+            for (String coding : value.split(",")) {
+                String c = coding.trim();
+                int semi = c.indexOf(';');
+                String name = (semi < 0 ? c : c.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty() && !name.equals("chunked")) {
+                    return value.trim();
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -107,14 +186,23 @@ public final class IntakeFilter extends HttpFilter {
         return req.getHeader("Content-Type");
     }
 
-    /** The {type} of /tasks/{type}, or null when the path is not exactly that shape. */
+    /**
+     * The {type} of /tasks/{type}, or null when the path is not exactly that shape. The path is
+     * the container's decoded one (servlet path and path info): {@code /tasks/%65cho} is
+     * {@code echo}, and {@code /tasks/echo;x=1} is {@code echo} too.
+     */
     static String typeOf(HttpServletRequest req) {
-        String uri = req.getRequestURI();
-        String path = uri.substring(req.getContextPath().length());
+        String path;
+        try {
+            String info = req.getPathInfo();
+            path = req.getServletPath() + (info == null ? "" : info);
+        } catch (IllegalArgumentException e) {
+            return null; // a path the container will not decode: not ours to answer
+        }
         if (!path.startsWith(PREFIX) || path.length() == PREFIX.length()) {
             return null;
         }
         String type = path.substring(PREFIX.length());
-        return type.indexOf('/') >= 0 || type.indexOf(';') >= 0 ? null : type;
+        return type.indexOf('/') >= 0 ? null : type;
     }
 }

@@ -41,6 +41,21 @@ class WebConfigTest {
     }
 
     @Test
+    void intakeMemoryIsAQuarterOfTheHeapByDefaultAndNeverLessThanOneLargestBody() {
+        WebConfig c = WebConfig.from(TestApps.settings(Map.of()));
+        assertThat(c.intakeMaxBufferedBytes())
+                .isEqualTo(Math.max(c.maxBodyBytes(), Runtime.getRuntime().maxMemory() / 4));
+
+        WebConfig set = WebConfig.from(TestApps.settings(Map.of("asyncreply.intake.max-buffered-bytes", "2097152")));
+        assertThat(set.intakeMaxBufferedBytes()).isEqualTo(2L << 20);
+
+        assertThatThrownBy(() -> WebConfig.from(TestApps.settings(Map.of("asyncreply.body.max-bytes", "1000",
+                "asyncreply.intake.max-buffered-bytes", "999"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("asyncreply.intake.max-buffered-bytes").hasMessageContaining("1000");
+    }
+
+    @Test
     void unknownStoreIsAnErrorNamingTheSetting() {
         assertThatThrownBy(() -> WebConfig.from(TestApps.settings(Map.of("asyncreply.store", "mongo"))))
                 .isInstanceOf(IllegalArgumentException.class)

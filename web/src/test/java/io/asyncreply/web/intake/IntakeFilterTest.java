@@ -9,34 +9,38 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class IntakeFilterTest {
 
-    /** A request with only a request URI, a context path and a Content-Type header. */
-    private static HttpServletRequest request(String contextPath, String uri, String contentType) {
+    /**
+     * A request with only the decoded path a container gives ({@code getServletPath} and
+     * {@code getPathInfo}; the WAR maps Jersey to {@code /*}, so the servlet path is empty) and a
+     * Content-Type header.
+     */
+    private static HttpServletRequest request(String servletPath, String pathInfo, String contentType) {
         return (HttpServletRequest) Proxy.newProxyInstance(IntakeFilterTest.class.getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "getRequestURI" -> uri;
-                    case "getContextPath" -> contextPath;
+                    case "getServletPath" -> servletPath;
+                    case "getPathInfo" -> pathInfo;
                     case "getHeader" -> "Content-Type".equalsIgnoreCase((String) args[0]) ? contentType : null;
                     case "getContentType" -> throw new java.nio.charset.UnsupportedCharsetException("x");
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
 
-    @ParameterizedTest(name = "context \"{0}\", URI {1} -> {2}")
+    @ParameterizedTest(name = "servlet path \"{0}\", path info {1} -> {2}")
     @CsvSource(nullValues = "null", value = {
         "'', /tasks/echo, echo",
         "'', /tasks/my-type.v2, my-type.v2",
-        "/app, /app/tasks/sleep, sleep",
+        "/tasks, /sleep, sleep",
         "'', /tasks/, null",
         "'', /tasks, null",
         "'', /tasks/echo/result, null",
         "'', /tasks/abc/def, null",
-        "'', /tasks/echo;jsessionid=1, null",
+        "'', /tasks/echo/, null",
         "'', /other/echo, null",
         "'', /taskss/echo, null",
-        "/app, /tasks/echo, null",
+        "'', null, null",
     })
-    void typeOfIsTheSingleSegmentAfterTasks(String contextPath, String uri, String expected) {
-        assertThat(IntakeFilter.typeOf(request(contextPath, uri, null))).isEqualTo(expected);
+    void typeOfIsTheSingleDecodedSegmentAfterTasks(String servletPath, String pathInfo, String expected) {
+        assertThat(IntakeFilter.typeOf(request(servletPath, pathInfo, null))).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "Content-Type {0}")
