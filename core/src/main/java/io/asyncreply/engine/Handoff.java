@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Where the claimer hands claimed tasks to idle workers. {@link #wanted()} is how many idle workers
  * have no task waiting for them yet: the claimer claims that many, so a node claims only what it
- * can start at once and never hoards tasks other nodes could run.
+ * can start at once and never hoards tasks other nodes could run, and a claimed task is RUNNING
+ * because a worker runs it, not because it waits here. (Claiming ahead for busy workers was tried:
+ * a task claimed behind one that then ran for long waited, shown RUNNING, while other nodes idled.)
  *
  * <p>Counting: a worker counts itself idle <em>before</em> it waits for a task and uncounts itself
  * after it got one; a task given counts against the idle workers until one takes it. So
@@ -30,7 +32,7 @@ final class Handoff {
         this.workerIdle = workerIdle;
     }
 
-    /** Idle workers without a task waiting for them. */
+    /** Idle workers without a task waiting for them: how many tasks the claimer should claim now. */
     int wanted() {
         return Math.max(0, idle.get() - tasks.size());
     }

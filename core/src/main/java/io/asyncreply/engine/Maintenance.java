@@ -143,6 +143,15 @@ final class Maintenance {
         }
     }
 
+    /** One heartbeat now, on the caller's thread; a failure is logged (the scheduler tries again). */
+    void heartbeatOnce() {
+        try {
+            heartbeat();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "heartbeat failed: {0}", e.getMessage());
+        }
+    }
+
     void heartbeat() {
         Instant now = now();
         store.heartbeat(nodeId, startedAt, running.size(), now);

@@ -157,6 +157,9 @@ public final class TaskService implements AutoCloseable {
                 });
         this.healthCheck = new HealthCheck(store, clock, admission, running, workerCount, queueCapacity, nodeId,
                 leaseDuration);
+        // In the registry before listening: a node that says hello to the others (PostgreSQL) must be
+        // found there by a node that reads the registry after the hello.
+        maintenance.heartbeatOnce();
         store.listen(new RemoteEvents(store, claims::wake, events, running, notifier));
         completer.start();
         workers.start();

@@ -188,12 +188,21 @@ final class BatchInserter implements GroupCommitter.Batch {
                 known.put(key, new Known(t.task(), t.payloadDigest()));
             }
         }
-        if (!rows.isEmpty() && !insert(c, batch, rows)) {
-            return new Attempt(null, 0, counted);
-        }
-        for (int i : rows) {
-            NewTask t = batch.get(i).task();
-            w.event(TaskEvent.Kind.QUEUED, t.task(), t.node(), t.task().submittedAt());
+        if (!rows.isEmpty()) {
+            if (dialect.pg) {
+                if (!insertPg(c, batch, rows)) {
+                    return new Attempt(null, 0, counted);
+                }
+            } else {
+                if (!insert(c, batch, rows)) {
+                    return new Attempt(null, 0, counted);
+                }
+                for (int i : rows) {
+                    NewTask t = batch.get(i).task();
+                    w.event(TaskEvent.Kind.QUEUED, t.task(), t.node(), t.task().submittedAt());
+                }
+            }
+            w.queuedInserted();
         }
         return new Attempt(results, admitted, counted);
     }
@@ -282,6 +291,77 @@ final class BatchInserter implements GroupCommitter.Batch {
             unsure = true; // SUCCESS_NO_INFO, e.g. pgjdbc with reWriteBatchedInserts
         }
         return !unsure || keysAreOurs(c, batch, rows);
+    }
+
+    /**
+     * PostgreSQL: the admitted rows and their {@code queued} events in one statement (see
+     * {@link Dialect#insertWithEvents}); false when a key was taken meanwhile (its row is not among
+     * those returned).
+     */
+    private boolean insertPg(Connection c, List<GroupCommitter.Request> batch, List<Integer> rows)
+            throws SQLException {
+        int n = rows.size();
+        String[] id = new String[n];
+        String[] type = new String[n];
+        Long[] submittedAt = new Long[n];
+        Long[] runAt = new Long[n];
+        byte[][] payload = new byte[n][];
+        String[] payloadType = new String[n];
+        String[] key = new String[n];
+        byte[][] digest = new byte[n][];
+        String[] owner = new String[n];
+        Short[] priority = new Short[n];
+        Long[] expiresAt = new Long[n];
+        String[] retryOf = new String[n];
+        String[] traceparent = new String[n];
+        String[] node = new String[n];
+        for (int j = 0; j < n; j++) {
+            NewTask nt = batch.get(rows.get(j)).task();
+            Task t = nt.task();
+            id[j] = t.id();
+            type[j] = t.type();
+            submittedAt[j] = PgApply.micros(t.submittedAt());
+            runAt[j] = PgApply.micros(t.runAt() != null ? t.runAt() : t.submittedAt());
+            payload[j] = nt.payload();
+            payloadType[j] = nt.contentType();
+            key[j] = nt.idempotencyKey();
+            digest[j] = nt.payloadDigest();
+            owner[j] = Rows.storedOwner(t);
+            priority[j] = (short) t.priority();
+            expiresAt[j] = PgApply.micros(t.expiresAt());
+            retryOf[j] = t.retryOf();
+            traceparent[j] = t.traceparent();
+            node[j] = nt.node();
+        }
+        String channel = feed.eventsChannel();
+        int inserted = 0;
+        try (PreparedStatement ps = c.prepareStatement(dialect.insertWithEvents(channel != null))) {
+            int p = 1;
+            ps.setArray(p++, c.createArrayOf("varchar", id));
+            ps.setArray(p++, c.createArrayOf("varchar", type));
+            ps.setArray(p++, c.createArrayOf("int8", submittedAt));
+            ps.setArray(p++, c.createArrayOf("int8", runAt));
+            ps.setArray(p++, c.createArrayOf("bytea", payload));
+            ps.setArray(p++, c.createArrayOf("text", payloadType));
+            ps.setArray(p++, c.createArrayOf("varchar", key));
+            ps.setArray(p++, c.createArrayOf("bytea", digest));
+            ps.setArray(p++, c.createArrayOf("varchar", owner));
+            ps.setArray(p++, c.createArrayOf("int2", priority));
+            ps.setArray(p++, c.createArrayOf("int8", expiresAt));
+            ps.setArray(p++, c.createArrayOf("varchar", retryOf));
+            ps.setArray(p++, c.createArrayOf("varchar", traceparent));
+            ps.setArray(p++, c.createArrayOf("text", node));
+            if (channel != null) {
+                ps.setString(p++, channel);
+                ps.setString(p, PgChangeFeed.QUEUED);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted++;
+                }
+            }
+        }
+        return inserted == n; // ON CONFLICT DO NOTHING left one out: its key was taken after our look-up
     }
 
     /** Whether every keyed row of ours holds its key (when the driver did not say per row). */

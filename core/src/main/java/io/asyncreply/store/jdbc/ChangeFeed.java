@@ -40,8 +40,11 @@ interface ChangeFeed extends AutoCloseable {
         return null;
     }
 
-    /** The node registry says whether other nodes are alive; while none is, nothing need be announced. */
-    default void otherNodes(boolean alive) {
+    /**
+     * The node registry, read after {@code askedAtNanos} ({@link System#nanoTime()}), says whether
+     * other nodes are alive; while none is, nothing need be announced.
+     */
+    default void otherNodes(boolean alive, long askedAtNanos) {
     }
 
     @Override

@@ -158,11 +158,19 @@ final class ChangeWriter {
         return t.status() == TaskStatus.QUEUED && (t.runAt() == null || !t.runAt().isAfter(at));
     }
 
-    /** Records a {@code kind} event of a task this transaction inserted (H2 and PostgreSQL alike). */
+    /** Records a {@code kind} event of a task this transaction inserted (H2: inserted at {@link #finish}). */
     void event(TaskEvent.Kind kind, Task task, String node, Instant at) {
         pending.add(new Pending(kind, task, node, at));
-        if (kind == TaskEvent.Kind.QUEUED) {
-            queued = true;
+    }
+
+    /**
+     * This transaction inserted queued tasks (and their events: on PostgreSQL in the insert's own
+     * statement, which also notified).
+     */
+    void queuedInserted() {
+        queued = true;
+        if (pg == null) {
+            events = true;
         }
     }
 
@@ -182,9 +190,9 @@ final class ChangeWriter {
             events = true;
             pending.clear();
         }
-        // PostgreSQL announced the events of its writes in the write's own statement
-        if (events || (pg == null && queued) || !cancels.isEmpty()) {
-            feed.announce(c, events, queued, cancels);
+        // PostgreSQL announced the events of its writes and inserts in their own statements
+        if (pg == null ? events || queued || !cancels.isEmpty() : !cancels.isEmpty()) {
+            feed.announce(c, pg == null && events, pg == null && queued, cancels);
         }
     }
 

@@ -50,7 +50,10 @@ final class Claims {
             List<Rows.Leased> rows = new ArrayList<>();
             List<byte[]> payloads = new ArrayList<>();
             List<String> payloadTypes = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(dialect.selectReady(r.types() != null))) {
+            // PostgreSQL: the planner settings and the read go in one round trip (two statements).
+            String sql = dialect.orderedIndexOnly == null ? dialect.selectReady(r.types() != null)
+                    : dialect.orderedIndexOnly + "; " + dialect.selectReady(r.types() != null);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 Sql.setInstant(ps, i++, r.now());
                 Sql.setInstant(ps, i++, r.now());
@@ -58,11 +61,17 @@ final class Claims {
                     ps.setArray(i++, c.createArrayOf("VARCHAR", r.types().toArray(new String[0])));
                 }
                 ps.setInt(i, r.max());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(Rows.leased(rs));
-                        payloads.add(rs.getBytes(Rows.EXTRA_1));
-                        payloadTypes.add(rs.getString(Rows.EXTRA_2));
+                boolean isResult = ps.execute();
+                if (dialect.orderedIndexOnly != null) {
+                    isResult = ps.getMoreResults(); // past the settings' row to the ready rows
+                }
+                if (isResult) {
+                    try (ResultSet rs = ps.getResultSet()) {
+                        while (rs.next()) {
+                            rows.add(Rows.leased(rs));
+                            payloads.add(rs.getBytes(Rows.EXTRA_1));
+                            payloadTypes.add(rs.getString(Rows.EXTRA_2));
+                        }
                     }
                 }
             }

@@ -71,6 +71,7 @@ final class Dialect {
     final String forgetNode;
     final String countOtherNodes;
     final String notify;
+    final String orderedIndexOnly;
 
     Dialect(JdbcTaskStore.Database database, String prefix) {
         if (!prefix.isEmpty() && !PREFIX.matcher(prefix).matches()) {
@@ -93,7 +94,8 @@ final class Dialect {
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         // PostgreSQL: a key taken meanwhile (another node) gives update count 0 instead of an error that
         // would abort the whole transaction. H2 has no such clause: a violation is caught and retried.
-        this.insert = pg ? ins + " ON CONFLICT (owner, idempotency_key) DO NOTHING" : ins;
+        this.insert = pg ? ins + " ON CONFLICT (owner, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"
+                : ins;
 
         // 1 task_id, 2 kind, 3 made_at, 4 node, 5 status, 6 attempts, 7 progress, 8 started_at, 9 finished_at,
         // 10 run_at, 11 error_code, 12 error_message, 13 cancel_requested [, 14 seq (H2)]
@@ -181,6 +183,13 @@ final class Dialect {
         this.countOtherNodes = "SELECT COUNT(*) FROM " + nodes + " WHERE node_id <> ?";
         // PostgreSQL: 1 channel, 2 payload
         this.notify = "SELECT pg_notify(?, ?)";
+        // PostgreSQL, for the rest of the transaction: read queue rows through the index that orders them.
+        // Without statistics (a new table; autovacuum off) the planner takes the table for nearly empty and
+        // picked a bitmap scan of every queued row plus a sort for each claim (6.1 ms with 20,000 queued,
+        // against 0.04 ms through the ready index). The queries that pick rows by an ordered index never
+        // want a bitmap scan, a sequential scan or a sort.
+        this.orderedIndexOnly = pg ? "SELECT set_config('enable_bitmapscan', 'off', true), "
+                + "set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true)" : null;
     }
 
     /**
@@ -196,6 +205,35 @@ final class Dialect {
                 + "AND run_at <= ? AND (expires_at IS NULL OR expires_at > ?)" + (byType ? " AND type = ANY(?)" : "")
                 + " ORDER BY " + (pg ? "" : "status, ") + "priority DESC, run_at, seq LIMIT ?"
                 + (pg ? " FOR UPDATE SKIP LOCKED" : "");
+    }
+
+    /**
+     * PostgreSQL: inserts a group commit's admitted tasks from arrays and their {@code queued} events
+     * from the insert's {@code RETURNING}, in one statement; optionally notifies (1 channel,
+     * 2 payload after the arrays). Returns the ids inserted: a task whose key was taken after the
+     * look-up is left out ({@code ON CONFLICT DO NOTHING}). Arrays: 1 id, 2 type, 3 submitted_at,
+     * 4 run_at (microseconds since the epoch), 5 payload, 6 payload_type, 7 idempotency_key,
+     * 8 payload_digest, 9 owner, 10 priority, 11 expires_at (microseconds), 12 retry_of,
+     * 13 traceparent, 14 node.
+     */
+    String insertWithEvents(boolean notify) {
+        String ts = "(TIMESTAMPTZ 'epoch' + v.%s * INTERVAL '1 microsecond')";
+        return "WITH v AS (SELECT * FROM unnest(CAST(? AS varchar[]), CAST(? AS varchar[]), CAST(? AS bigint[]), "
+                + "CAST(? AS bigint[]), CAST(? AS bytea[]), CAST(? AS text[]), CAST(? AS varchar[]), CAST(? AS bytea[]), "
+                + "CAST(? AS varchar[]), CAST(? AS smallint[]), CAST(? AS bigint[]), CAST(? AS varchar[]), "
+                + "CAST(? AS varchar[]), CAST(? AS text[])) AS v(id, type, submitted_at, run_at, payload, payload_type, "
+                + "idempotency_key, payload_digest, owner, priority, expires_at, retry_of, traceparent, node)), "
+                + "t AS (INSERT INTO " + tasks + " (id, type, status, submitted_at, attempts, run_at, payload, "
+                + "payload_type, idempotency_key, payload_digest, owner, priority, expires_at, retry_of, traceparent) "
+                + "SELECT v.id, v.type, 'QUEUED', " + String.format(ts, "submitted_at") + ", 0, "
+                + String.format(ts, "run_at") + ", v.payload, v.payload_type, v.idempotency_key, v.payload_digest, "
+                + "v.owner, v.priority, " + String.format(ts, "expires_at") + ", v.retry_of, v.traceparent FROM v "
+                + "ON CONFLICT (owner, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING "
+                + "RETURNING id, submitted_at, run_at), "
+                + "e AS (INSERT INTO " + events + " (task_id, kind, made_at, node, status, attempts, run_at, "
+                + "cancel_requested) SELECT t.id, 'queued', t.submitted_at, v.node, 'QUEUED', 0, t.run_at, false "
+                + "FROM t JOIN v ON v.id = t.id) "
+                + "SELECT t.id" + (notify ? ", pg_notify(?, ?)" : "") + " FROM t";
     }
 
     /** The snapshot plus key columns of tasks holding any of {@code n} (owner, idempotency key) pairs. */

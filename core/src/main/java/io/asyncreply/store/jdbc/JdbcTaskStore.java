@@ -355,7 +355,8 @@ public final class JdbcTaskStore implements TaskStore {
     @Override
     public void heartbeat(String nodeId, Instant startedAt, int running, Instant now) {
         nodes.heartbeat(nodeId, startedAt, running, now);
-        feed.otherNodes(nodes.othersExist(nodeId)); // notify only while someone else may listen
+        long asked = System.nanoTime();
+        feed.otherNodes(nodes.othersExist(nodeId), asked); // notify only while someone else may listen
     }
 
     /** At most 1,000 nodes, by id. */

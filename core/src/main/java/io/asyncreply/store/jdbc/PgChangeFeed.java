@@ -90,6 +90,7 @@ final class PgChangeFeed implements ChangeFeed {
     private Thread thread; // guarded by lock
     private volatile boolean closed;
     private volatile boolean othersAlive = true; // until the registry says otherwise
+    private volatile long helloAtNanos = System.nanoTime();
     private volatile int listenerPid;
     private volatile long connects;
 
@@ -155,7 +156,10 @@ final class PgChangeFeed implements ChangeFeed {
      * and events by polling.
      */
     @Override
-    public void otherNodes(boolean alive) {
+    public void otherNodes(boolean alive, long askedAtNanos) {
+        if (!alive && helloAtNanos - askedAtNanos > 0) {
+            return; // a node said hello while the registry was read: it counts
+        }
         othersAlive = alive;
     }
 
@@ -293,6 +297,7 @@ final class PgChangeFeed implements ChangeFeed {
         try {
             if (eventsChannel.equals(channel) && HELLO.equals(payload)) {
                 if (!senderPid.equals(String.valueOf(listenerPid))) {
+                    helloAtNanos = System.nanoTime();
                     othersAlive = true; // a node started: it needs our notifications from now on
                 }
             } else if (eventsChannel.equals(channel)) {

@@ -233,6 +233,11 @@ final class Transactions {
             try {
                 got = run(what, w -> {
                     List<Rows.Leased> rows;
+                    if (dialect.orderedIndexOnly != null) {
+                        try (PreparedStatement ps = w.connection().prepareStatement(dialect.orderedIndexOnly)) {
+                            ps.execute();
+                        }
+                    }
                     try (PreparedStatement ps = w.connection().prepareStatement(select)) {
                         Sql.setInstant(ps, 1, now);
                         ps.setInt(2, limit);

@@ -24,9 +24,10 @@ UPDATE {prefix}tasks SET result_size = octet_length(result),
         result_json = (lower(result_type) LIKE 'application/json%' OR lower(result_type) LIKE 'application/%+json%')
     WHERE result IS NOT NULL AND result_size IS NULL;
 
--- idempotency keys are unique per owner ('' is the anonymous owner)
+-- idempotency keys are unique per owner ('' is the anonymous owner); partial, so that a task without a
+-- key adds no entry to it (every change of a task's row writes every index the new row is in)
 ALTER TABLE {prefix}tasks DROP CONSTRAINT IF EXISTS {prefix}tasks_key_uq;
-ALTER TABLE {prefix}tasks ADD CONSTRAINT {prefix}tasks_owner_key_uq UNIQUE (owner, idempotency_key);
+CREATE UNIQUE INDEX IF NOT EXISTS {prefix}tasks_owner_key_uq ON {prefix}tasks (owner, idempotency_key) WHERE idempotency_key IS NOT NULL;
 
 -- claim: ready tasks by priority (highest first), run time, submission
 DROP INDEX IF EXISTS {prefix}tasks_claim_ix;
