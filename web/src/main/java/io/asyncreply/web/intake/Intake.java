@@ -202,21 +202,21 @@ final class Intake implements ReadListener, AsyncListener {
     private void accepted(Submission.Accepted a) {
         Task task = a.task();
         if (preferWait <= 0 || task.isTerminal()) {
-            answer(Responses.accepted(request, task, a.replayed(), app.config().retryAfterSeconds(),
-                    task.isTerminal() && preferWait > 0 ? preferWait : -1));
+            answer(Responses.accepted(request, app.config().trustedProxies(), task, a.replayed(),
+                    app.config().retryAfterSeconds(), task.isTerminal() && preferWait > 0 ? preferWait : -1));
             return;
         }
         Pending.Answer now = () -> answerWithCurrent(task, a.replayed());
         holding = now;
-        if (!app.pending().hold(now)) {
+        if (!app.pending().hold(now)) { // closing, or asyncreply.wait.max-held reached: the preference is not applied
             now.now();
             return;
         }
         app.service().awaitTerminal(task.id(), Duration.ofSeconds(preferWait)).whenComplete((t, failure) -> {
             app.pending().release(now);
             Task latest = failure == null && t != null && t.isPresent() ? t.get() : task;
-            answer(Responses.accepted(request, latest, a.replayed(), app.config().retryAfterSeconds(),
-                    latest.isTerminal() ? preferWait : -1));
+            answer(Responses.accepted(request, app.config().trustedProxies(), latest, a.replayed(),
+                    app.config().retryAfterSeconds(), latest.isTerminal() ? preferWait : -1));
         });
     }
 
@@ -227,8 +227,8 @@ final class Intake implements ReadListener, AsyncListener {
         } catch (RuntimeException ignored) {
             // store unreachable: answer with what we have
         }
-        answer(Responses.accepted(request, latest, replayed, app.config().retryAfterSeconds(),
-                latest.isTerminal() ? preferWait : -1));
+        answer(Responses.accepted(request, app.config().trustedProxies(), latest, replayed,
+                app.config().retryAfterSeconds(), latest.isTerminal() ? preferWait : -1));
     }
 
     // ------------------------------------------------------------------ ANSWERED
