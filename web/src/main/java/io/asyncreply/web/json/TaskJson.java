@@ -61,25 +61,59 @@ public final class TaskJson {
      * the client (the caller's, not the store's), or null on the last page.
      */
     public static byte[] page(TaskPage page, String next, String contextPath) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 384 * page.items().size());
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeArrayFieldStart("items");
-            long budget = PAGE_INLINE_BUDGET;
-            for (Task t : page.items()) {
-                budget -= write(g, t, contextPath, (int) Math.min(budget, INLINE_RESULT_MAX));
+        PageWriter w = new PageWriter(contextPath);
+        page.items().forEach(w::add);
+        return w.finish(next);
+    }
+
+    /**
+     * Writes a page one task at a time, so that the caller can read the page from the store in
+     * small chunks and let each chunk go once written: what a page holds is then bounded by the
+     * chunk and {@link #PAGE_INLINE_BUDGET}, not by the page's length times the largest result.
+     * Not thread-safe; {@link #finish} once.
+     */
+    public static final class PageWriter {
+        private final String contextPath;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        private final JsonGenerator g;
+        private long budget = PAGE_INLINE_BUDGET;
+
+        public PageWriter(String contextPath) {
+            this.contextPath = contextPath;
+            try {
+                g = FACTORY.createGenerator(out);
+                g.writeStartObject();
+                g.writeArrayFieldStart("items");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            g.writeEndArray();
-            if (next == null) {
-                g.writeNullField("next");
-            } else {
-                g.writeStringField("next", next);
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+
+        /** Appends {@code t}, inlining its result while the page's inline budget lasts. */
+        public void add(Task t) {
+            try {
+                budget -= write(g, t, contextPath, (int) Math.min(budget, INLINE_RESULT_MAX));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** The page's JSON, with {@code next} (null on the last page). */
+        public byte[] finish(String next) {
+            try {
+                g.writeEndArray();
+                if (next == null) {
+                    g.writeNullField("next");
+                } else {
+                    g.writeStringField("next", next);
+                }
+                g.writeEndObject();
+                g.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out.toByteArray();
+        }
     }
 
     public static byte[] health(Health h) {
