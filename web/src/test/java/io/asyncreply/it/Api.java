@@ -22,6 +22,7 @@ public final class Api {
 
     private final URI base;
     private final HttpClient client;
+    private volatile java.util.function.Consumer<Reply> observer = r -> { };
 
     public Api(URI base) {
         this.base = normalize(base);
@@ -36,6 +37,11 @@ public final class Api {
 
     public URI base() {
         return base;
+    }
+
+    /** Calls {@code observer} with every answer this client gets, after it arrived. */
+    public void observe(java.util.function.Consumer<Reply> observer) {
+        this.observer = observer;
     }
 
     /** {@code path} relative to the base URL ("tasks/abc"), or an absolute path from a Location header. */
@@ -76,8 +82,10 @@ public final class Api {
         long t0 = System.nanoTime();
         try {
             HttpResponse<byte[]> res = client.send(r, HttpResponse.BodyHandlers.ofByteArray());
-            return new Reply(r.method() + " " + r.uri(), res.statusCode(), res.headers(), res.body(),
+            Reply reply = new Reply(r.method() + " " + r.uri(), res.statusCode(), res.headers(), res.body(),
                     Duration.ofNanos(System.nanoTime() - t0), Instant.now());
+            observer.accept(reply);
+            return reply;
         } catch (IOException e) {
             throw new UncheckedIOException(r.method() + " " + r.uri() + " failed", e);
         } catch (InterruptedException e) {
@@ -97,6 +105,16 @@ public final class Api {
         /** The media type without parameters, lower case; "" when absent. */
         public String mediaType() {
             return header("Content-Type").map(ct -> ct.split(";")[0].trim().toLowerCase()).orElse("");
+        }
+
+        /** The request's method. */
+        public String method() {
+            return request.substring(0, request.indexOf(' '));
+        }
+
+        /** The request's URI. */
+        public URI uri() {
+            return URI.create(request.substring(request.indexOf(' ') + 1));
         }
 
         public String text() {

@@ -73,6 +73,9 @@ public abstract class ContractSuite {
     private Api api;
     /** Tasks this test created; whatever is not terminal is cancelled after the test. */
     private final List<String> created = new CopyOnWriteArrayList<>();
+    /** The server's own OpenAPI description, which every answer of the suite must match. */
+    private OpenApiConformance openApi;
+    private final List<String> nonConforming = new CopyOnWriteArrayList<>();
 
     /** The server's base URL (its context root), e.g. {@code http://127.0.0.1:8080/}. */
     protected abstract URI baseUrl();
@@ -96,17 +99,27 @@ public abstract class ContractSuite {
         URI base = baseUrl();
         if (api == null || !api.base().equals(Api.normalize(base))) {
             api = new Api(base);
+            Reply doc = api.get("openapi.json");
+            assertThat(doc.status()).as("%s", doc).isEqualTo(200);
+            openApi = new OpenApiConformance(doc.body());
+            URI root = api.base();
+            api.observe(r -> nonConforming.addAll(openApi.check(r.method(), OpenApiConformance.pathFrom(root, r.uri()),
+                    r.status(), r.mediaType(), r.body())));
         }
         awaitIdle();
     }
 
+    /** Cancels what the test left running; then every answer of the test must have matched /openapi.json. */
     @AfterEach
-    void cancelWhatThisTestLeftRunning() {
+    void cancelWhatThisTestLeftRunningAndCheckTheAnswersAgainstTheOpenApiDescription() {
         for (String id : created) {
             Reply r = api.delete("tasks/" + id);
             assertThat(r.status()).as("cleanup: %s", r).isIn(202, 404, 409);
         }
         created.clear();
+        List<String> problems = List.copyOf(nonConforming);
+        nonConforming.clear();
+        assertThat(problems).as("answers that do not match the server's OpenAPI description").isEmpty();
     }
 
     // ================================================================== POST /tasks/{type}: accepted
@@ -984,6 +997,145 @@ public abstract class ContractSuite {
 
         assertThat(r.status()).as("%s", r).isEqualTo(200);
         assertThat(r.json().path("status").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    // ================================================================== version 2: standard LRO clients
+
+    @Test
+    void acceptedSubmissionCarriesAbsoluteLocationAndOperationLocation() {
+        Reply r = submit("sleep", bytes("{\"ms\": 10}"), JSON);
+        assertThat(r.status()).as("%s", r).isEqualTo(202);
+        String id = r.json().path("id").asText();
+
+        URI location = URI.create(r.header("Location").orElseThrow());
+        URI operation = URI.create(r.header("Operation-Location").orElseThrow(() -> new AssertionError("no "
+                + "Operation-Location: " + r)));
+        assertThat(location.isAbsolute()).as("Location %s", location).isTrue();
+        assertThat(location).isEqualTo(api.uri("tasks/" + id));
+        assertThat(operation).isEqualTo(api.uri("tasks/" + id + "/operation"));
+        assertThat(api.send(api.request("").uri(operation).GET()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aTaskNotYetTerminalIsAnsweredWithRetryAfter() {
+        List<String> busy = occupyWorkers();
+        String queued = acceptedId("sleep", bytes("{\"ms\": 10}"), JSON);
+
+        Reply running = api.get("tasks/" + busy.get(0));
+        assertThat(running.json().path("status").asText()).isEqualTo("RUNNING");
+        assertThat(running.header("Retry-After")).as("%s", running).get().asString().matches(SECONDS);
+        Reply waiting = api.get("tasks/" + queued);
+        assertThat(waiting.json().path("status").asText()).isEqualTo("QUEUED");
+        assertThat(waiting.header("Retry-After")).as("%s", waiting).get().asString().matches(SECONDS);
+        Reply longPoll = api.get("tasks/" + queued + "?wait=1");
+        assertThat(longPoll.header("Retry-After")).as("%s", longPoll).get().asString().matches(SECONDS);
+
+        Reply cancel = api.delete("tasks/" + queued);
+        assertThat(cancel.status()).isEqualTo(202);
+        assertThat(cancel.header("Retry-After")).as("%s", cancel).isPresent();
+        assertThat(cancel.header("Operation-Location")).hasValue(api.uri("tasks/" + queued + "/operation").toString());
+        assertThat(api.get("tasks/" + queued).header("Retry-After")).as("terminal: nothing to wait for").isEmpty();
+    }
+
+    @Test
+    void operationStatusFollowsTheTaskForGenericLroClients() {
+        List<String> busy = occupyWorkers();
+        String queued = acceptedId("sleep", bytes("{\"ms\": 10}"), JSON);
+        Reply notStarted = api.get("tasks/" + queued + "/operation");
+        assertThat(notStarted.status()).as("%s", notStarted).isEqualTo(200);
+        assertThat(notStarted.json().path("id").asText()).isEqualTo(queued);
+        assertThat(notStarted.json().path("status").asText()).isEqualTo("NotStarted");
+        assertThat(notStarted.header("Retry-After")).isPresent();
+        assertThat(api.get("tasks/" + busy.get(0) + "/operation").json().path("status").asText()).isEqualTo("Running");
+
+        assertThat(api.delete("tasks/" + queued).status()).isEqualTo(202);
+        assertThat(api.get("tasks/" + queued + "/operation").json().path("status").asText()).isEqualTo("Canceled");
+        busy.forEach(id -> api.delete("tasks/" + id));
+
+        String ok = acceptedId("sleep", bytes("{\"ms\": 10}"), JSON);
+        awaitTerminal(ok);
+        JsonNode succeeded = api.get("tasks/" + ok + "/operation").json();
+        assertThat(succeeded.path("status").asText()).isEqualTo("Succeeded");
+        assertThat(succeeded.has("error")).isFalse();
+        URI resource = URI.create(succeeded.path("resourceLocation").asText());
+        assertThat(resource).isEqualTo(api.uri("tasks/" + ok + "/result"));
+        assertThat(api.send(api.request("").uri(resource).GET()).json().path("sleptMs").asLong()).isEqualTo(10);
+
+        String bad = acceptedId("sleep", bytes("{\"ms\": 1, \"fail\": \"no luck\"}"), JSON);
+        awaitTerminal(bad);
+        JsonNode failed = api.get("tasks/" + bad + "/operation").json();
+        assertThat(failed.path("status").asText()).isEqualTo("Failed");
+        assertThat(failed.path("error").path("code").asText()).isEqualTo("handler-error");
+        assertThat(failed.path("error").path("message").asText()).isEqualTo("no luck");
+        assertThat(failed.has("resourceLocation")).isFalse();
+        assertThat(task(bad).path("error").path("code").asText()).isEqualTo("handler-error");
+
+        assertProblem(api.get("tasks/" + wellFormedUnknownId() + "/operation"), 404);
+    }
+
+    // ================================================================== version 2: hard edges
+
+    @Test
+    void resultsAreNeverSniffedAndActiveTypesAreSandboxedAttachments() {
+        String html = acceptedId("echo", bytes("<script>alert(1)</script>"), "text/html");
+        String text = acceptedId("echo", bytes("plain"), "text/plain");
+        awaitTerminal(html);
+        awaitTerminal(text);
+
+        Reply h = api.get("tasks/" + html + "/result");
+        assertThat(h.status()).isEqualTo(200);
+        assertThat(h.header("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(h.header("Content-Security-Policy")).get().asString().contains("sandbox");
+        assertThat(h.header("Content-Disposition")).get().asString().startsWith("attachment");
+        Reply t = api.get("tasks/" + text + "/result");
+        assertThat(t.header("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(t.header("Content-Disposition")).isEmpty();
+    }
+
+    @Test
+    void aResultWhoseContentTypeIsNotAMediaTypeIsServedAsOctetStream() {
+        String id = acceptedId("echo", bytes("odd"), "not a media type");
+        awaitTerminal(id);
+
+        Reply r = api.get("tasks/" + id + "/result");
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.mediaType()).isEqualTo("application/octet-stream");
+        assertThat(r.text()).isEqualTo("odd");
+    }
+
+    @Test
+    void jsonWithAByteOrderMarkIsNotInlinedAndTheTaskAndListStayValidJson() {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'};
+        String id = acceptedId("echo", bom, JSON);
+        JsonNode t = awaitTerminal(id);
+
+        assertThat(t.has("result")).isFalse();
+        assertThat(t.path("resultUrl").asText()).endsWith("/tasks/" + id + "/result");
+        assertThat(ids(api.get("tasks?type=echo&limit=5").json())).contains(id);
+    }
+
+    @Test
+    void aForgedCursorOrOneOfOtherFiltersIs400() {
+        for (int i = 0; i < 3; i++) {
+            acceptedId("echo", bytes("c" + i), "text/plain");
+        }
+        String next = api.get("tasks?type=echo&limit=1").json().path("next").asText();
+
+        assertThat(api.get("tasks?type=echo&limit=1&cursor=" + enc(next)).status()).isEqualTo(200);
+        assertProblem(api.get("tasks?cursor=czA"), 400); // base64url of "s0"
+        assertProblem(api.get("tasks?type=sha256&limit=1&cursor=" + enc(next)), 400);
+        assertProblem(api.get("tasks?limit=1&cursor=" + enc(next)), 400);
+        assertProblem(api.get("tasks?type=%00"), 400);
+    }
+
+    @Test
+    void theOpenApiDescriptionIsServed() {
+        Reply r = api.get("openapi.json");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.mediaType()).isEqualTo(JSON);
+        assertThat(r.json().path("openapi").asText()).isEqualTo("3.1.0");
+        assertThat(r.json().path("paths").has("/tasks/{id}/operation")).isTrue();
     }
 
     // ================================================================== helpers

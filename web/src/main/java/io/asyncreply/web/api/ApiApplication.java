@@ -9,7 +9,8 @@ import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
 import org.glassfish.jersey.server.spi.Container;
 
 /**
- * The Jersey application: status, result, cancel, list, long-poll and health. Submissions never
+ * The Jersey application: status, operation, result, cancel, list, long-poll, health and the
+ * OpenAPI description. Submissions never
  * reach it ({@link io.asyncreply.web.intake.IntakeFilter} answers them first).
  */
 public final class ApiApplication extends ResourceConfig {
@@ -23,6 +24,7 @@ public final class ApiApplication extends ResourceConfig {
     ApiApplication(App app) {
         register(new TaskResource(app));
         register(new HealthResource(app));
+        register(new OpenApiResource());
         register(ProblemMappers.WebApplicationExceptionMapper.class);
         register(ProblemMappers.StoreExceptionMapper.class);
         register(ProblemMappers.AnyExceptionMapper.class);

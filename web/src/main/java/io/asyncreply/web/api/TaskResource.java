@@ -1,35 +1,51 @@
 package io.asyncreply.web.api;
 
+import io.asyncreply.store.StoreException;
 import io.asyncreply.task.CancelResult;
+import io.asyncreply.task.Limits;
 import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.TaskResult;
 import io.asyncreply.task.TaskStatus;
 import io.asyncreply.web.boot.App;
 import io.asyncreply.web.boot.Pending;
+import io.asyncreply.web.http.Links;
 import io.asyncreply.web.http.Prefer;
+import io.asyncreply.web.http.ResultMedia;
+import io.asyncreply.web.json.OperationJson;
 import io.asyncreply.web.json.Problem;
 import io.asyncreply.web.json.TaskJson;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code /tasks}: status (with long-poll), result, cancel and list. Thin: parse, call the
- * service, translate. Submissions are served by {@link io.asyncreply.web.intake.IntakeFilter}.
+ * {@code /tasks}: status (with long-poll), operation status for LRO clients, result, cancel and
+ * list. Thin: parse, call the service, translate. Submissions are served by
+ * {@link io.asyncreply.web.intake.IntakeFilter}.
  */
 @Path("tasks")
 public final class TaskResource {
@@ -40,6 +56,9 @@ public final class TaskResource {
         NO_STORE.setNoTransform(false);
     }
 
+    /** Tasks read from the store at a time for a list page (see {@link #readPage}). */
+    static final int STORE_CHUNK = 32;
+
     private final App app;
 
     TaskResource(App app) {
@@ -49,33 +68,65 @@ public final class TaskResource {
     /**
      * {@code GET /tasks/{id}[?wait=N]}. With {@code wait}, the request is suspended (no thread
      * held) until the task is terminal or N seconds (capped) pass; the service's notifier resumes
-     * it within milliseconds of the finish.
+     * it within milliseconds of the finish. At most {@code asyncreply.wait.max-held} requests are
+     * held at once (with those of {@code Prefer: wait}); beyond that the answer is 503.
+     *
+     * <p>Hazard: a client that goes away while held must not keep its request for the whole wait.
+     * Where the container reports it ({@link ClientGone}), the request is dropped at once: released
+     * from {@link Pending} and never resumed, since Jersey has completed it already.
      */
     @GET
     @Path("{id}")
     public void status(@PathParam("id") String id, @QueryParam("wait") String wait, @Context UriInfo uri,
-            @Suspended AsyncResponse async) {
+            @Context HttpHeaders headers, @Context HttpServletRequest servlet, @Suspended AsyncResponse async) {
         int seconds = waitSeconds(wait);
         String base = contextPath(uri);
         if (seconds == 0) {
             async.resume(taskOr404(app.service().find(id), id, base));
             return;
         }
-        Pending.Answer answer = () -> async.resume(current(id, base));
-        if (!app.pending().hold(answer)) {
-            answer.now();
-            return;
+        AtomicBoolean gone = new AtomicBoolean();
+        Pending.Answer answer = () -> {
+            if (!gone.get()) {
+                async.resume(current(id, base));
+            }
+        };
+        switch (app.pending().admit(answer)) {
+            case CLOSED -> {
+                answer.now();
+                return;
+            }
+            case FULL -> {
+                async.resume(tooManyWaiting());
+                return;
+            }
+            default -> {
+                // held: answered below, at the latest when the wait ends
+            }
         }
+        CompletableFuture<Optional<Task>> done = app.service().awaitTerminal(id, Duration.ofSeconds(seconds))
+                .toCompletableFuture();
+        ClientGone.onClientGone(servlet, () -> {
+            gone.set(true);
+            app.pending().release(answer);
+        });
         // A safety net behind the service's own timeout, which answers first.
         async.setTimeout(seconds + 5L, TimeUnit.SECONDS);
         async.setTimeoutHandler(r -> {
             app.pending().release(answer);
-            r.resume(current(id, base));
+            if (gone.get()) {
+                r.cancel();
+            } else {
+                r.resume(current(id, base));
+            }
         });
-        app.service().awaitTerminal(id, Duration.ofSeconds(seconds)).whenComplete((t, failure) -> {
+        done.whenComplete((t, failure) -> {
             app.pending().release(answer);
+            if (gone.get()) {
+                return;
+            }
             if (failure != null) {
-                async.resume(failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                async.resume(failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure);
             } else {
                 async.resume(taskOr404(t, id, base));
@@ -87,12 +138,44 @@ public final class TaskResource {
         try {
             return taskOr404(app.service().find(id), id, base);
         } catch (RuntimeException e) {
-            return new ProblemMappers.StoreExceptionMapper().toResponse(
-                    new io.asyncreply.store.StoreException("unavailable", e));
+            return new ProblemMappers.StoreExceptionMapper().toResponse(new StoreException("unavailable", e));
         }
     }
 
-    /** {@code GET /tasks/{id}/result}: the raw result when SUCCEEDED; 409 before; 404 unknown. */
+    private Response tooManyWaiting() {
+        return Response.fromResponse(ProblemMappers.response(new Problem(503, "too-many-waiting",
+                "Service Unavailable", "Too many requests are waiting for tasks (at most " + app.pending().max()
+                        + "); poll without wait, or try again later."))).header("Retry-After",
+                app.config().retryAfterSeconds()).build();
+    }
+
+    /**
+     * {@code GET /tasks/{id}/operation}: the task as a long-running operation in the shape of the
+     * Azure REST API guidelines, for generic LRO clients; see {@link OperationJson}.
+     */
+    @GET
+    @Path("{id}/operation")
+    public Response operation(@PathParam("id") String id, @Context UriInfo uri, @Context HttpHeaders headers,
+            @Context HttpServletRequest servlet) {
+        Optional<Task> found = app.service().find(id);
+        if (found.isEmpty()) {
+            return unknown(id);
+        }
+        Task t = found.get();
+        Response.ResponseBuilder b = Response.ok(OperationJson.operation(t, links(uri, headers, servlet).result(id)),
+                "application/json").cacheControl(NO_STORE);
+        if (!t.isTerminal()) {
+            b.header("Retry-After", app.config().retryAfterSeconds());
+        }
+        return b.build();
+    }
+
+    /**
+     * {@code GET /tasks/{id}/result}: the raw result when SUCCEEDED; 409 before; 404 unknown.
+     * Served as {@link ResultMedia} says: a content type that is not a media type as
+     * {@code application/octet-stream}, every result with {@code nosniff}, active types sandboxed
+     * and as attachments.
+     */
     @GET
     @Path("{id}/result")
     public Response result(@PathParam("id") String id) {
@@ -106,7 +189,19 @@ public final class TaskResource {
                     "Task " + id + " is " + t.status() + "; a result exists only when it has SUCCEEDED."));
         }
         TaskResult r = t.result();
-        return Response.ok(r.bytes(), r.contentType()).build();
+        ResultMedia media = ResultMedia.of(r.contentType());
+        MediaType type;
+        try {
+            type = MediaType.valueOf(media.contentType());
+        } catch (IllegalArgumentException e) { // well-formed, yet not to Jersey's taste
+            media = ResultMedia.of(ResultMedia.OCTET_STREAM);
+            type = MediaType.APPLICATION_OCTET_STREAM_TYPE;
+        }
+        Response.ResponseBuilder b = Response.ok(r.bytes(), type).header("X-Content-Type-Options", "nosniff");
+        if (media.active()) {
+            b.header("Content-Security-Policy", ResultMedia.SANDBOX).header("Content-Disposition", "attachment");
+        }
+        return b.build();
     }
 
     /**
@@ -122,10 +217,14 @@ public final class TaskResource {
                 + "POST /tasks/{type}, the type as the last path segment, without a trailing slash."));
     }
 
-    /** {@code DELETE /tasks/{id}}: cancel; 202 with the task, 409 when already terminal, 404 unknown. */
+    /**
+     * {@code DELETE /tasks/{id}}: cancel; 202 with the task (and, like every 202 about a task,
+     * {@code Retry-After} and {@code Operation-Location}), 409 when already terminal, 404 unknown.
+     */
     @DELETE
     @Path("{id}")
-    public Response cancel(@PathParam("id") String id, @Context UriInfo uri) {
+    public Response cancel(@PathParam("id") String id, @Context UriInfo uri, @Context HttpHeaders headers,
+            @Context HttpServletRequest servlet) {
         CancelResult r = app.service().cancel(id);
         switch (r.outcome()) {
             case NOT_FOUND:
@@ -135,6 +234,8 @@ public final class TaskResource {
                         "Task " + id + " is already " + r.task().status() + "; it can no longer be cancelled."));
             default:
                 return Response.status(202).type("application/json").cacheControl(NO_STORE)
+                        .header("Retry-After", app.config().retryAfterSeconds())
+                        .header("Operation-Location", links(uri, headers, servlet).operation(id))
                         .entity(TaskJson.task(r.task(), contextPath(uri))).build();
         }
     }
@@ -165,14 +266,54 @@ public final class TaskResource {
         if (type != null && type.isEmpty()) {
             return bad("invalid-parameter", "type must not be empty.");
         }
-        if (cursor != null && cursor.isEmpty()) {
-            return bad("invalid-parameter", "cursor must not be empty.");
+        String storeCursor = null;
+        if (cursor != null) {
+            if (cursor.isEmpty()) {
+                return bad("invalid-parameter", "cursor must not be empty.");
+            }
+            try {
+                storeCursor = Cursors.open(cursor, s, type, null);
+            } catch (IllegalArgumentException e) {
+                return bad("invalid-cursor", "cursor is not one this server gave out for these filters (status, "
+                        + "type); start again without a cursor.");
+            }
         }
+        if (type != null && !Limits.isTypeName(type)) { // TaskQuery would refuse it
+            return bad("invalid-parameter", "type must be a task type name: 1 to 100 of A-Z a-z 0-9 . _ -, "
+                    + "beginning with a letter or digit.");
+        }
+        TaskJson.PageWriter page = new TaskJson.PageWriter(contextPath(uri));
+        String next;
         try {
-            return Response.ok(TaskJson.page(app.service().list(new TaskQuery(s, type, n, cursor)), contextPath(uri)),
-                    "application/json").cacheControl(NO_STORE).build();
-        } catch (IllegalArgumentException e) {
-            return bad("invalid-parameter", "cursor is not one this server gave out.");
+            next = readPage(s, type, n, storeCursor, page);
+        } catch (IllegalArgumentException e) { // the store's cursor check: ours passed, so not from us
+            return bad("invalid-cursor", "cursor is not one this server gave out; start again without a cursor.");
+        }
+        return Response.ok(page.finish(next == null ? null : Cursors.seal(next, s, type, null)), "application/json")
+                .cacheControl(NO_STORE).build();
+    }
+
+    /**
+     * Reads up to {@code limit} tasks into {@code page}, {@link #STORE_CHUNK} at a time, and returns
+     * the store's cursor after them (null when there are no more).
+     *
+     * <p>Hazard: a store reads the result of every task that may be inlined (JSON up to 256 KiB)
+     * with the page; one read of 500 such tasks held 125 MiB, and six at once ran a 256 MiB server
+     * out of memory. In chunks, a page holds at most one chunk of tasks besides what it has written.
+     * The chunks follow each other like pages: a task that changes between two reads is shown as
+     * the read that meets it finds it, as with any cursor.
+     */
+    private String readPage(TaskStatus s, String type, int limit, String cursor, TaskJson.PageWriter page) {
+        String at = cursor;
+        int left = limit;
+        while (true) {
+            TaskPage chunk = app.service().list(new TaskQuery(s, type, Math.min(left, STORE_CHUNK), at));
+            chunk.items().forEach(page::add);
+            left -= chunk.items().size();
+            at = chunk.next();
+            if (at == null || left <= 0) {
+                return at;
+            }
         }
     }
 
@@ -182,16 +323,24 @@ public final class TaskResource {
         }
         int n = Prefer.cappedSeconds(wait, app.config().waitCapSeconds());
         if (n < 0) {
-            throw new jakarta.ws.rs.WebApplicationException(ProblemMappers.response(Problem.badRequest(
+            throw new WebApplicationException(ProblemMappers.response(Problem.badRequest(
                     "invalid-parameter", "wait must be a whole number of seconds (at most "
                             + app.config().waitCapSeconds() + " are used).")));
         }
         return n;
     }
 
-    private static Response taskOr404(Optional<Task> t, String id, String base) {
-        return t.map(task -> Response.ok(TaskJson.task(task, base), "application/json").cacheControl(NO_STORE)
-                .build()).orElseGet(() -> unknown(id));
+    /** 200 with the task; a task not yet terminal also carries {@code Retry-After}. */
+    private Response taskOr404(Optional<Task> t, String id, String base) {
+        if (t.isEmpty()) {
+            return unknown(id);
+        }
+        Task task = t.get();
+        Response.ResponseBuilder b = Response.ok(TaskJson.task(task, base), "application/json").cacheControl(NO_STORE);
+        if (!task.isTerminal()) {
+            b.header("Retry-After", app.config().retryAfterSeconds());
+        }
+        return b.build();
     }
 
     private static Response unknown(String id) {
@@ -200,6 +349,16 @@ public final class TaskResource {
 
     private static Response bad(String slug, String detail) {
         return ProblemMappers.response(Problem.badRequest(slug, detail));
+    }
+
+    /** The absolute URLs of this request's application, forwarded by a trusted proxy or not. */
+    private Links links(UriInfo uri, HttpHeaders headers, HttpServletRequest servlet) {
+        URI base = uri.getBaseUri();
+        String remote = ClientGone.remoteAddr(servlet);
+        return Links.of(base.getScheme(), base.getHost(), base.getPort(), contextPath(uri), remote, name -> {
+            List<String> v = headers.getRequestHeader(name);
+            return v == null ? List.of() : v;
+        }, app.config().trustedProxies());
     }
 
     /** The application's context path as seen by the client, without a trailing slash. */

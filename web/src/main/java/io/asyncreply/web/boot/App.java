@@ -14,11 +14,12 @@ public final class App {
 
     private final TaskService service;
     private final WebConfig config;
-    private final Pending pending = new Pending();
+    private final Pending pending;
 
     public App(TaskService service, WebConfig config) {
         this.service = Objects.requireNonNull(service);
         this.config = Objects.requireNonNull(config);
+        this.pending = new Pending(config.maxHeldWaits());
     }
 
     public TaskService service() {
@@ -29,7 +30,7 @@ public final class App {
         return config;
     }
 
-    /** Requests held open (long-polls, Prefer: wait), answered at once on undeploy. */
+    /** Requests held open (long-polls, Prefer: wait), bounded, answered at once on undeploy. */
     public Pending pending() {
         return pending;
     }

@@ -28,7 +28,9 @@ public record WebConfig(
         String jdbcUser,
         String jdbcPassword,
         int poolSize,
-        boolean listenNotify) {
+        boolean listenNotify,
+        int maxHeldWaits,
+        TrustedProxies trustedProxies) {
 
     public static final String STORE_MEMORY = "memory";
     public static final String STORE_H2 = "h2";
@@ -70,6 +72,18 @@ public record WebConfig(
                 s.string("asyncreply.jdbc.user", null),
                 s.string("asyncreply.jdbc.password", null),
                 s.integer("asyncreply.jdbc.pool-size", 10, 1, 1000),
-                s.bool("asyncreply.listen-notify", true));
+                s.bool("asyncreply.listen-notify", true),
+                s.integer("asyncreply.wait.max-held", 2_000, 0, 1_000_000),
+                trustedProxies(s));
+    }
+
+    private static TrustedProxies trustedProxies(Settings s) {
+        String name = "asyncreply.proxy.trusted";
+        try {
+            return TrustedProxies.parse(s.raw(name));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Setting " + name + " (environment " + Settings.envName(name)
+                    + "): " + e.getMessage() + "; expected IP addresses and CIDR ranges separated by commas.", e);
+        }
     }
 }

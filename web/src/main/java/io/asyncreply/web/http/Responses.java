@@ -2,6 +2,7 @@ package io.asyncreply.web.http;
 
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
+import io.asyncreply.web.config.TrustedProxies;
 import io.asyncreply.web.json.Problem;
 import io.asyncreply.web.json.TaskJson;
 import jakarta.servlet.http.HttpServletRequest;
@@ -64,18 +65,22 @@ public final class Responses {
     }
 
     /**
-     * The answer to an accepted submission: {@code 202} with {@code Location} and
-     * {@code Retry-After} while the task is not terminal; {@code 200} with the final JSON when it
-     * is ({@code Prefer: wait} satisfied, or a replay of a finished task), with
-     * {@code Preference-Applied} when {@code appliedWait >= 0}.
+     * The answer to an accepted submission: {@code 202} with {@code Retry-After} while the task is
+     * not terminal; {@code 200} with the final JSON when it is ({@code Prefer: wait} satisfied, or a
+     * replay of a finished task), with {@code Preference-Applied} when {@code appliedWait >= 0}.
+     * Both carry {@code Location} (the task) and {@code Operation-Location} (its operation status,
+     * for generic LRO clients) as absolute URLs built from the request, and from the forwarding
+     * headers of a {@code trusted} proxy ({@link Links}).
      */
-    public static Answer accepted(HttpServletRequest request, Task task, boolean replayed, int retryAfterSeconds,
-            int appliedWait) {
-        String contextPath = request.getContextPath();
-        byte[] body = TaskJson.task(task, contextPath);
-        String location = TaskJson.taskPath(contextPath, task.id());
+    public static Answer accepted(HttpServletRequest request, TrustedProxies trusted, Task task, boolean replayed,
+            int retryAfterSeconds, int appliedWait) {
+        byte[] body = TaskJson.task(task, request.getContextPath());
+        Links links = Links.of(request, trusted);
+        String location = links.task(task.id());
+        String operation = links.operation(task.id());
         return r -> {
             r.setHeader("Location", location);
+            r.setHeader("Operation-Location", operation);
             if (replayed) {
                 r.setHeader("Idempotent-Replayed", "true");
             }

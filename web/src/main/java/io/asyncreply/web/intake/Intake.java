@@ -361,7 +361,8 @@ final class Intake implements ReadListener, AsyncListener {
     private boolean accepted(Submission.Accepted a) {
         Task task = a.task();
         if (preferWait <= 0 || task.isTerminal()) {
-            return answer(State.SUBMITTING, Responses.accepted(request, task, a.replayed(), retryAfter(),
+            return answer(State.SUBMITTING, Responses.accepted(request, app.config().trustedProxies(), task,
+                    a.replayed(), retryAfter(),
                     task.isTerminal() && preferWait > 0 ? preferWait : -1));
         }
         Pending.Answer now = this::answerWithCurrent;
@@ -371,14 +372,15 @@ final class Intake implements ReadListener, AsyncListener {
             return false; // a timeout or an error answered while the store was storing
         }
         if (!app.pending().hold(now)) {
-            now.now(); // undeploying
+            now.now(); // undeploying, or asyncreply.wait.max-held requests are held: the wait is not applied
             return true;
         }
         app.service().awaitTerminal(task.id(), Duration.ofSeconds(preferWait)).whenComplete((t, failure) ->
                 // completes on the service's notifier thread: the answer is written by a container thread
                 onContainerThread(() -> {
                     Task latest = failure == null && t != null && t.isPresent() ? t.get() : task;
-                    answer(State.WAITING, Responses.accepted(request, latest, a.replayed(), retryAfter(),
+                    answer(State.WAITING, Responses.accepted(request, app.config().trustedProxies(), latest,
+                            a.replayed(), retryAfter(),
                             latest.isTerminal() ? preferWait : -1));
                 }));
         return true;
@@ -399,7 +401,8 @@ final class Intake implements ReadListener, AsyncListener {
         } catch (RuntimeException e) {
             // store unreachable: answer with what we have
         }
-        write(Responses.accepted(request, latest, a.replayed(), retryAfter(), latest.isTerminal() ? preferWait : -1));
+        write(Responses.accepted(request, app.config().trustedProxies(), latest, a.replayed(), retryAfter(),
+                latest.isTerminal() ? preferWait : -1));
         return true;
     }
 

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.asyncreply.json.Json;
 import io.asyncreply.json.JsonException;
 import io.asyncreply.task.Health;
+import io.asyncreply.task.Limits;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -18,13 +20,21 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Writes the API's JSON with Jackson's streaming generator: one shape of a task everywhere
- * (status, list, intake, cancel). A JSON result is inlined as raw JSON when it is well-formed and
- * at most {@link #INLINE_RESULT_MAX} bytes; every successful task also gets a {@code resultUrl}.
+ * (status, list, intake, cancel). Every successful task gets a {@code resultUrl} and
+ * {@code resultContentType}; its result is inlined too when it is JSON of at most
+ * {@link #INLINE_RESULT_MAX} bytes that can be embedded as is (see {@link #embeddable}).
+ *
+ * <p>A page of tasks inlines results only up to {@link #PAGE_INLINE_BUDGET} bytes in all, newest
+ * first; the results after that are left out (their {@code resultUrl} stays), so that what a page
+ * holds and writes is bounded by the page, not by the sizes of the results in it. Results the store
+ * did not read for the page ({@link TaskResult#hasBytes()} false: summaries) are never inlined.
  */
 public final class TaskJson {
     public static final JsonFactory FACTORY = new JsonFactory();
     /** Largest JSON result inlined in the task's JSON. */
-    public static final int INLINE_RESULT_MAX = 256 * 1024;
+    public static final int INLINE_RESULT_MAX = Limits.MAX_INLINE_RESULT_BYTES;
+    /** Most result bytes inlined in one page of a list, in all. */
+    public static final int PAGE_INLINE_BUDGET = 1 << 20;
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -39,32 +49,71 @@ public final class TaskJson {
     public static byte[] task(Task t, String contextPath) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(384);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(g, t, contextPath);
+            write(g, t, contextPath, INLINE_RESULT_MAX);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
 
-    public static byte[] page(TaskPage page, String contextPath) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 384 * page.items().size());
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeArrayFieldStart("items");
-            for (Task t : page.items()) {
-                write(g, t, contextPath);
+    /**
+     * A page of tasks: {@code {"items": [...], "next": next}}. {@code next} is the cursor to give
+     * the client (the caller's, not the store's), or null on the last page.
+     */
+    public static byte[] page(TaskPage page, String next, String contextPath) {
+        PageWriter w = new PageWriter(contextPath);
+        page.items().forEach(w::add);
+        return w.finish(next);
+    }
+
+    /**
+     * Writes a page one task at a time, so that the caller can read the page from the store in
+     * small chunks and let each chunk go once written: what a page holds is then bounded by the
+     * chunk and {@link #PAGE_INLINE_BUDGET}, not by the page's length times the largest result.
+     * Not thread-safe; {@link #finish} once.
+     */
+    public static final class PageWriter {
+        private final String contextPath;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        private final JsonGenerator g;
+        private long budget = PAGE_INLINE_BUDGET;
+
+        public PageWriter(String contextPath) {
+            this.contextPath = contextPath;
+            try {
+                g = FACTORY.createGenerator(out);
+                g.writeStartObject();
+                g.writeArrayFieldStart("items");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            g.writeEndArray();
-            if (page.next() == null) {
-                g.writeNullField("next");
-            } else {
-                g.writeStringField("next", page.next());
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+
+        /** Appends {@code t}, inlining its result while the page's inline budget lasts. */
+        public void add(Task t) {
+            try {
+                budget -= write(g, t, contextPath, (int) Math.min(budget, INLINE_RESULT_MAX));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** The page's JSON, with {@code next} (null on the last page). */
+        public byte[] finish(String next) {
+            try {
+                g.writeEndArray();
+                if (next == null) {
+                    g.writeNullField("next");
+                } else {
+                    g.writeStringField("next", next);
+                }
+                g.writeEndObject();
+                g.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out.toByteArray();
+        }
     }
 
     public static byte[] health(Health h) {
@@ -104,7 +153,11 @@ public final class TaskJson {
         return out.toByteArray();
     }
 
-    private static void write(JsonGenerator g, Task t, String contextPath) throws IOException {
+    /**
+     * Writes {@code t}, inlining its result when it is embeddable JSON of at most
+     * {@code inlineMax} bytes; returns the number of result bytes inlined.
+     */
+    private static int write(JsonGenerator g, Task t, String contextPath, int inlineMax) throws IOException {
         String path = taskPath(contextPath, t.id());
         g.writeStartObject();
         g.writeStringField("id", t.id());
@@ -122,16 +175,19 @@ public final class TaskJson {
             g.writeBooleanField("cancelRequested", true);
         }
         TaskResult r = t.result();
+        int inlined = 0;
         if (r != null) {
             g.writeStringField("resultUrl", path + "/result");
             g.writeStringField("resultContentType", r.contentType());
-            if (r.isJson() && r.bytes().length <= INLINE_RESULT_MAX && isWellFormed(r.bytes())) {
+            if (r.hasBytes() && r.isJson() && r.size() <= inlineMax && embeddable(r.bytes())) {
                 g.writeFieldName("result");
-                g.writeRawValue(new String(r.bytes(), java.nio.charset.StandardCharsets.UTF_8));
+                g.writeRawValue(new String(r.bytes(), StandardCharsets.UTF_8));
+                inlined = r.bytes().length;
             }
         }
         if (t.error() != null) {
             g.writeObjectFieldStart(t.isTerminal() ? "error" : "lastError");
+            g.writeStringField("code", t.error().code());
             g.writeStringField("message", t.error().message());
             g.writeEndObject();
         }
@@ -139,9 +195,19 @@ public final class TaskJson {
             time(g, "nextAttemptAt", t.runAt());
         }
         g.writeEndObject();
+        return inlined;
     }
 
-    private static boolean isWellFormed(byte[] json) {
+    /**
+     * Whether {@code json} can be written into our JSON as it is: one well-formed JSON text in
+     * valid UTF-8 ({@link Json#check}) that does not begin with a byte order mark. Json.check
+     * skips a BOM (a payload may carry one), but inside our document it is a stray U+FEFF before
+     * the value, which makes the whole answer invalid JSON.
+     */
+    static boolean embeddable(byte[] json) {
+        if (json.length >= 3 && (json[0] & 0xFF) == 0xEF && (json[1] & 0xFF) == 0xBB && (json[2] & 0xFF) == 0xBF) {
+            return false;
+        }
         try {
             Json.check(json);
             return true;

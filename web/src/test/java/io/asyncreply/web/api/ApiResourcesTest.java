@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncreply.task.TaskStatus;
 import io.asyncreply.web.testing.TestApps;
 import jakarta.ws.rs.client.Entity;
-import jakarta.ws.rs.core.Application;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.glassfish.jersey.test.DeploymentContext;
 import org.glassfish.jersey.test.JerseyTest;
+import org.glassfish.jersey.test.ServletDeploymentContext;
+import org.glassfish.jersey.test.grizzly.GrizzlyWebTestContainerFactory;
+import org.glassfish.jersey.test.spi.TestContainerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,17 +30,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Jersey resources ({@link TaskResource}, {@link HealthResource}, the problem mappers) in
- * process, with the in-memory test container: {@code new ApiApplication(app)} over a task service
+ * process, in Jersey's servlet container on Grizzly: {@code new ApiApplication(app)} over a task service
  * with one worker, the built-in handlers and a {@code gate} task that runs until the test opens it.
  */
 class ApiResourcesTest extends JerseyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private TestApps t;
 
+    /** Jersey's servlet container, as in the WAR (the resources read the servlet request). */
     @Override
-    protected Application configure() {
+    protected TestContainerFactory getTestContainerFactory() {
+        return new GrizzlyWebTestContainerFactory();
+    }
+
+    @Override
+    protected DeploymentContext configureDeployment() {
         t = TestApps.start(Map.of("asyncreply.wait.max", "1s"));
-        return new ApiApplication(t.app);
+        return ServletDeploymentContext.forServlet(new ServletContainer(new ApiApplication(t.app))).build();
     }
 
     @AfterEach
@@ -285,7 +295,8 @@ class ApiResourcesTest extends JerseyTest {
     @Test
     void healthNamesThisNodeAndListsTheNodeRegistry() {
         String self = t.service().nodeId();
-        await().atMost(Duration.ofSeconds(10)).until(() -> json(target("health").request().get()).path("nodes").size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> json(target("health").request().get()).path("nodes").size() == 1);
 
         JsonNode h = json(target("health").request().get());
 

@@ -56,6 +56,33 @@ class WebConfigTest {
     }
 
     @Test
+    void heldWaitsAreBoundedAndNoProxyIsTrustedByDefault() {
+        WebConfig c = WebConfig.from(TestApps.settings(Map.of()));
+
+        assertThat(c.maxHeldWaits()).isEqualTo(2_000);
+        assertThat(c.trustedProxies().isEmpty()).isTrue();
+    }
+
+    @Test
+    void trustedProxiesAndTheHeldBoundAreSettings() {
+        WebConfig c = WebConfig.from(TestApps.settings(Map.of("asyncreply.wait.max-held", "10",
+                "asyncreply.proxy.trusted", "10.0.0.0/8, ::1")));
+
+        assertThat(c.maxHeldWaits()).isEqualTo(10);
+        assertThat(c.trustedProxies().trusts("10.1.2.3")).isTrue();
+        assertThat(c.trustedProxies().trusts("::1")).isTrue();
+        assertThat(c.trustedProxies().trusts("11.0.0.1")).isFalse();
+    }
+
+    @Test
+    void aTrustedProxyThatIsNotAnAddressIsAnErrorNamingTheSetting() {
+        assertThatThrownBy(() -> WebConfig.from(TestApps.settings(Map.of("asyncreply.proxy.trusted",
+                "10.0.0.0/8, proxy.example.com")))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("asyncreply.proxy.trusted").hasMessageContaining("ASYNCREPLY_PROXY_TRUSTED")
+                .hasMessageContaining("proxy.example.com");
+    }
+
+    @Test
     void unknownStoreIsAnErrorNamingTheSetting() {
         assertThatThrownBy(() -> WebConfig.from(TestApps.settings(Map.of("asyncreply.store", "mongo"))))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -138,6 +138,10 @@ final class FakeExchange {
                     case "isAsyncStarted" -> async.started;
                     case "getAsyncContext" -> async;
                     case "getAttribute" -> null;
+                    case "getScheme" -> "http";
+                    case "getServerName" -> "localhost";
+                    case "getServerPort" -> 8080;
+                    case "getRemoteAddr" -> "127.0.0.1";
                     case "toString" -> method + " " + path;
                     default -> throw new UnsupportedOperationException(m.getName());
                 });

@@ -178,7 +178,7 @@ class IntakeTest {
         x.containerTimeout();
 
         assertThat(x.response.status).isEqualTo(202);
-        assertThat(x.response.header("Location")).startsWith("/tasks/");
+        assertThat(x.response.header("Location")).startsWith("http://localhost:8080/tasks/");
         assertThat(x.response.text()).contains("\"type\":\"sleep\"");
         assertThat(x.async.completions).hasValue(1);
         assertThat(app.pending().size()).isZero();
