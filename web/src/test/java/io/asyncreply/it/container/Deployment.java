@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
  * The built WAR deployed as the root application of one real container with one durable store,
  * configured the way docs/deployment.md tells an operator to:
  * <ul>
- * <li>{@link Store#H2}: the default store (no {@code asyncreply.store}), with
- * {@code asyncreply.h2.dir} inside the instance's base directory, so runs never share data and a
- * restart on the same base finds the same database;</li>
+ * <li>{@link Store#H2}: {@code asyncreply.store=h2} with {@code asyncreply.h2.dir} inside the
+ * instance's base directory (as docs/examples/tomcat/setenv.sh sets them), so runs never share
+ * data and a restart on the same base finds the same database;</li>
  * <li>{@link Store#POSTGRES_JNDI}: the docs/examples JNDI files pointing at a {@link FreshSchema}
  * of the CI database, the driver in the container's lib; Tomcat selects the store with the
  * {@code <Parameter>} of tomcat/ROOT.xml, Jetty with {@code -Dasyncreply.store=jndi} (what
@@ -79,6 +79,7 @@ final class Deployment implements AutoCloseable {
             ServletContainer container = kind.create(options);
             if (store == Store.H2) {
                 // read at launch, so the base directory (chosen by create) can be named now
+                options.systemProperty("asyncreply.store", "h2");
                 options.systemProperty("asyncreply.h2.dir", h2Dir(container));
                 if (kind.isTomcat()) {
                     ProcessContainer.write(container.base().resolve("conf/Catalina/localhost/ROOT.xml"),
