@@ -56,11 +56,14 @@ cat > start.d/asyncreply.ini <<INI
 # Listen on this address and port.
 jetty.http.host=127.0.0.1
 jetty.http.port=8080
+# No "Server: Jetty(12.x)" header and no "Powered by Jetty://" on Jetty's own error pages.
+jetty.httpConfig.sendServerVersion=false
 # No hot redeploy (Jetty 12.1's default): upgrade by restart. 12.1 starts a redeployed application
 # beside the old one, which the embedded store cannot do (its database is locked by the old one);
 # with PostgreSQL, scanInterval=1 is fine (docs/deployment.md).
 jetty.deploy.scanInterval=0
-# asyncreply settings: system properties of the Jetty JVM (see docs/configuration.md). start.jar
+# asyncreply settings: system properties of the Jetty JVM (see docs/configuration.md); the store
+# has no default, so it is always named here. start.jar
 # sets them in its own JVM and warns "Unknown Arguments detected ... interpreted as a System
 # property": expected. Environment variables (ASYNCREPLY_STORE=jndi) work as well.
 -Dasyncreply.store=$STORE

@@ -1,7 +1,7 @@
 package io.asyncreply.engine;
 
-import io.asyncreply.json.Json;
-import io.asyncreply.json.JsonException;
+import io.asyncreply.internal.json.Json;
+import io.asyncreply.internal.json.JsonException;
 import io.asyncreply.store.InsertResult;
 import io.asyncreply.store.NewTask;
 import io.asyncreply.store.StoreException;

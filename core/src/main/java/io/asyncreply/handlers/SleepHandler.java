@@ -1,7 +1,7 @@
 package io.asyncreply.handlers;
 
-import io.asyncreply.json.Json;
-import io.asyncreply.json.JsonException;
+import io.asyncreply.internal.json.Json;
+import io.asyncreply.internal.json.JsonException;
 import io.asyncreply.task.InputFormat;
 import io.asyncreply.task.InvalidPayloadException;
 import io.asyncreply.task.TaskContext;

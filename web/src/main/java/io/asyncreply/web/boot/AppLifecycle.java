@@ -12,15 +12,31 @@ import java.time.Duration;
 
 /**
  * Starts the task service when the web application starts and stops it, with every thread and
- * pool it owns, when the application is undeployed. A configuration error stops the deployment
- * with a message naming the setting.
+ * pool it owns, when the application is undeployed. A configuration error, or a store that cannot
+ * be opened, stops the deployment with a message naming the setting.
  */
 public final class AppLifecycle implements ServletContextListener {
     private static final System.Logger LOG = System.getLogger(AppLifecycle.class.getName());
 
+    /**
+     * Starts the application, or fails the deployment with one ERROR line that says why.
+     *
+     * <p>Hazard: the container logs the exception as well, but as one of its own lines among many
+     * (Jetty at WARN, with a long stack trace; Tomcat in {@code localhost.<date>.log}, while
+     * {@code catalina.out} only says "startup failed due to previous errors"), and then serves its
+     * own 503 or 404 pages. The line logged here is the one to look for.
+     */
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        ServletContext ctx = event.getServletContext();
+        try {
+            start(event.getServletContext());
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "asyncreply did not start: {0}", e.getMessage());
+            throw e;
+        }
+    }
+
+    private static void start(ServletContext ctx) {
         WebConfig config = WebConfig.from(Settings.of(ctx::getInitParameter));
         Stores.Opened store = Stores.open(config);
         try {

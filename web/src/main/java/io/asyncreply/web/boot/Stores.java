@@ -48,6 +48,21 @@ public final class Stores {
     /** How long {@link #closePool} waits for the pool's threads to end after close(). */
     static final long POOL_THREADS_WAIT_MILLIS = 2_000;
 
+    static final String STORE_MISSING = "Setting asyncreply.store (environment ASYNCREPLY_STORE) is not set; "
+            + "expected h2, jndi, jdbc or memory. The application has no default store, so that it never starts "
+            + "on another store than the one configured: if it was set before, its configuration is gone (Tomcat "
+            + "deletes conf/Catalina/localhost/ROOT.xml when webapps/ROOT.war is deleted; see docs/deployment.md).";
+
+    static final String H2_DIR_MISSING = "asyncreply.store=h2 needs setting asyncreply.h2.dir (environment "
+            + "ASYNCREPLY_H2_DIR): the directory of this application's database (tasks.mv.db), one per running "
+            + "application, such as $CATALINA_BASE/data or $JETTY_BASE/data.";
+
+    /** H2's error code for a database file locked by another process or class loader (ErrorCode.DATABASE_ALREADY_OPEN_1). */
+    static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
+    /** Where the embedded database lived by default before the setting was required. */
+    static final Path PREVIOUS_DEFAULT = Path.of(System.getProperty("user.home"), ".asyncreply", "tasks.mv.db");
+
     private Stores() {
     }
 
@@ -58,35 +73,34 @@ public final class Stores {
         }
     }
 
+    /**
+     * Opens the configured store. There is no default: without {@code asyncreply.store} (and, for
+     * H2, {@code asyncreply.h2.dir}) nothing starts.
+     *
+     * <p>Hazard: a default would let a deployment whose configuration vanished start quietly on
+     * another, empty store, and every task would seem gone. That happens on Tomcat, which deletes
+     * {@code conf/Catalina/localhost/ROOT.xml} (DataSource, password, settings) when
+     * {@code webapps/ROOT.war} is deleted: redeployed, the application would have found no
+     * {@code asyncreply.store} there and opened an H2 file instead of the PostgreSQL database.
+     */
     static Opened open(WebConfig config) {
+        if (config.store() == null) {
+            throw new IllegalStateException(STORE_MISSING);
+        }
         switch (config.store()) {
             case WebConfig.STORE_MEMORY:
                 return new Opened(new MemoryTaskStore(), "memory (not durable)");
-            case WebConfig.STORE_H2: {
-                Path dir = Path.of(config.h2Dir()).toAbsolutePath();
-                try {
-                    Files.createDirectories(dir);
-                } catch (IOException e) {
-                    throw new IllegalStateException("Cannot create the data directory " + dir
-                            + " (setting asyncreply.h2.dir): " + e.getMessage(), e);
-                }
-                // FILE_LOCK=FS: an OS lock, released when a killed process dies (no stale lock file,
-                // no watchdog thread). DB_CLOSE_ON_EXIT=FALSE: no JVM shutdown hook from a webapp;
-                // the database closes when the pool closes its last connection.
-                String url = "jdbc:h2:file:" + dir.resolve("tasks") + ";FILE_LOCK=FS;DB_CLOSE_ON_EXIT=FALSE";
-                HikariConfig hc = pool("asyncreply-h2", config.poolSize());
-                org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
-                h2.setURL(url);
-                hc.setDataSource(h2);
-                return jdbc(new HikariDataSource(hc), config, "h2 " + dir.resolve("tasks.mv.db"));
-            }
+            case WebConfig.STORE_H2:
+                return h2(config);
             case WebConfig.STORE_JNDI: {
                 DataSource ds;
                 try {
                     ds = (DataSource) new InitialContext().lookup(config.jndiName());
                 } catch (NamingException | ClassCastException e) {
                     throw new IllegalStateException("No DataSource at " + config.jndiName()
-                            + " (setting asyncreply.jndi.name): " + e.getMessage(), e);
+                            + " (setting asyncreply.jndi.name): " + e.getMessage() + ". A Resource declared in "
+                            + "Tomcat's conf/Catalina/localhost/ROOT.xml is deleted with webapps/ROOT.war; "
+                            + "see docs/deployment.md.", e);
                 }
                 return jdbc(ds, () -> { }, config, "jndi " + config.jndiName());
             }
@@ -113,6 +127,64 @@ public final class Stores {
             default:
                 throw new IllegalArgumentException("Unknown store '" + config.store() + "'.");
         }
+    }
+
+    /**
+     * The embedded H2 database in {@code asyncreply.h2.dir}. A database file that another server
+     * holds (another process, or another application in this JVM: each has its own copy of H2)
+     * fails the start with a message naming the file and the setting, instead of H2's
+     * "Database may be already in use" deep in a stack trace.
+     */
+    private static Opened h2(WebConfig config) {
+        if (config.h2Dir() == null) {
+            throw new IllegalStateException(H2_DIR_MISSING);
+        }
+        Path dir = Path.of(config.h2Dir()).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create the data directory " + dir
+                    + " (setting asyncreply.h2.dir): " + e.getMessage(), e);
+        }
+        Path file = dir.resolve("tasks.mv.db");
+        if (!Files.exists(file) && Files.exists(PREVIOUS_DEFAULT) && !PREVIOUS_DEFAULT.equals(file)) {
+            LOG.log(Level.WARNING, "creating a new, empty task database {0}; a database from an earlier version's "
+                    + "default location exists at {1}: to keep its tasks, stop now and set asyncreply.h2.dir={2}",
+                    file, PREVIOUS_DEFAULT, PREVIOUS_DEFAULT.getParent());
+        }
+        // FILE_LOCK=FS: an OS lock, released when a killed process dies (no stale lock file,
+        // no watchdog thread). DB_CLOSE_ON_EXIT=FALSE: no JVM shutdown hook from a webapp;
+        // the database closes when the pool closes its last connection.
+        String url = "jdbc:h2:file:" + dir.resolve("tasks") + ";FILE_LOCK=FS;DB_CLOSE_ON_EXIT=FALSE";
+        HikariConfig hc = pool("asyncreply-h2", config.poolSize());
+        org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+        h2.setURL(url);
+        hc.setDataSource(h2);
+        try {
+            return jdbc(new HikariDataSource(hc), config, "h2 " + file);
+        } catch (RuntimeException e) {
+            if (inUse(e)) {
+                throw new IllegalStateException(inUseMessage(file), e);
+            }
+            throw e;
+        }
+    }
+
+    static String inUseMessage(Path file) {
+        return "The task database " + file + " is in use by another server (another process, or another "
+                + "application in this JVM). One database directory serves one running application: stop the "
+                + "other one, or give this one a directory of its own with setting asyncreply.h2.dir (environment "
+                + "ASYNCREPLY_H2_DIR).";
+    }
+
+    /** Whether H2 refused the database because it is open elsewhere (somewhere in the cause chain). */
+    static boolean inUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -40,9 +40,17 @@ public record WebConfig(
     /** The setting that bounds the bytes all uploads in progress hold in memory together. */
     public static final String INTAKE_MAX_BUFFERED_BYTES = "asyncreply.intake.max-buffered-bytes";
 
+    /**
+     * The settings, parsed and range-checked. {@link #store()} and {@link #h2Dir()} have no default
+     * (they are {@code null} when unset): the application refuses to start without them (see
+     * {@code Stores}) rather than guess where tasks live.
+     */
     public static WebConfig from(Settings s) {
-        String store = s.string("asyncreply.store", STORE_H2).toLowerCase(java.util.Locale.ROOT);
-        if (!store.equals(STORE_MEMORY) && !store.equals(STORE_H2) && !store.equals(STORE_JNDI)
+        String store = s.string("asyncreply.store", null);
+        if (store != null) {
+            store = store.toLowerCase(java.util.Locale.ROOT);
+        }
+        if (store != null && !store.equals(STORE_MEMORY) && !store.equals(STORE_H2) && !store.equals(STORE_JNDI)
                 && !store.equals(STORE_JDBC)) {
             throw new IllegalArgumentException("Setting asyncreply.store (environment ASYNCREPLY_STORE) is '" + store
                     + "'; expected memory, h2, jndi or jdbc.");
@@ -66,7 +74,7 @@ public record WebConfig(
                 s.integer("asyncreply.max-attempts", 5, 1, 1000),
                 s.string("asyncreply.node-id", null),
                 store,
-                s.string("asyncreply.h2.dir", System.getProperty("user.home") + "/.asyncreply"),
+                s.string("asyncreply.h2.dir", null),
                 s.string("asyncreply.jndi.name", "java:comp/env/jdbc/tasks"),
                 s.string("asyncreply.jdbc.url", null),
                 s.string("asyncreply.jdbc.user", null),

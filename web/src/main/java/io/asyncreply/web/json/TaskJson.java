@@ -2,8 +2,8 @@ package io.asyncreply.web.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.asyncreply.json.Json;
-import io.asyncreply.json.JsonException;
+import io.asyncreply.internal.json.Json;
+import io.asyncreply.internal.json.JsonException;
 import io.asyncreply.task.Health;
 import io.asyncreply.task.Limits;
 import io.asyncreply.task.Task;

@@ -3,6 +3,9 @@ package io.asyncreply.it.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncreply.it.Api.Reply;
+import io.asyncreply.it.RawHttp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.OptionalInt;
@@ -39,6 +42,7 @@ class ContainersSmokeIT {
                     .as("%s logged the deployment of webapps/ROOT.war; log: %s", container, container.log())
                     .isPresent();
             assertThat(health.statusCode()).as("GET /health on %s", container).isEqualTo(200);
+            assertTheContainerDisclosesNoVersion(container);
 
             container.stop();
 
@@ -71,6 +75,34 @@ class ContainersSmokeIT {
             container.kill();
             assertThat(container.isRunning()).isFalse();
             assertThat(HttpProbe.status(container.baseUrl())).as("port closed after kill").isEmpty();
+        }
+    }
+
+    /**
+     * The container's own answer (a malformed URI never reaches the application) names no server
+     * version, with the settings docs/deployment.md shows (Tomcat: ErrorReportValve
+     * showServerInfo="false" showReport="false"; Jetty: jetty.httpConfig.sendServerVersion=false).
+     */
+    private static void assertTheContainerDisclosesNoVersion(ServletContainer container) {
+        RawHttp.Response answer;
+        try (RawHttp http = RawHttp.open(container.baseUrl())) {
+            http.head("GET", "tasks/%ZZ", "Connection: close");
+            answer = http.response(Duration.ofSeconds(10));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertThat(answer.status()).as("%s", answer).isEqualTo(400);
+        assertThat(answer.header("Server")).as("Server header of %s", answer).isNull();
+        assertThat(answer.text()).as("error page of %s", container).doesNotContainPattern("(?i)jetty|tomcat|\\d+\\.\\d+\\.\\d+");
+        assertThat(health(container).headers()).as("headers of GET /health").doesNotContainKey("server");
+    }
+
+    private static RawHttp.Response health(ServletContainer container) {
+        try (RawHttp http = RawHttp.open(container.baseUrl())) {
+            http.head("GET", "health", "Connection: close");
+            return http.response(Duration.ofSeconds(10));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

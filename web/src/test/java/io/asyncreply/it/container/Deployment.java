@@ -12,14 +12,16 @@ import java.util.regex.Pattern;
  * The built WAR deployed as the root application of one real container with one durable store,
  * configured the way docs/deployment.md tells an operator to:
  * <ul>
- * <li>{@link Store#H2}: the default store (no {@code asyncreply.store}), with
- * {@code asyncreply.h2.dir} inside the instance's base directory, so runs never share data and a
- * restart on the same base finds the same database;</li>
+ * <li>{@link Store#H2}: {@code asyncreply.store=h2} with {@code asyncreply.h2.dir} inside the
+ * instance's base directory (as docs/examples/tomcat/setenv.sh sets them), so runs never share
+ * data and a restart on the same base finds the same database;</li>
  * <li>{@link Store#POSTGRES_JNDI}: the docs/examples JNDI files pointing at a {@link FreshSchema}
  * of the CI database, the driver in the container's lib; Tomcat selects the store with the
- * {@code <Parameter>} of tomcat/ROOT.xml, Jetty with {@code -Dasyncreply.store=jndi} (what
- * jetty/setup-jetty-base.sh writes into start.d).</li>
+ * {@code <Parameter>} of tomcat/context.xml.default, Jetty with {@code -Dasyncreply.store=jndi}
+ * (what jetty/setup-jetty-base.sh writes into start.d).</li>
  * </ul>
+ * Neither writes a {@code conf/Catalina/localhost/ROOT.xml}: Tomcat deletes it with the WAR, and
+ * the WAR's own META-INF/context.xml carries {@code swallowAbortedUploads="false"}.
  * Settings are system properties of the container JVM ({@code -Dasyncreply.x=y}).
  */
 final class Deployment implements AutoCloseable {
@@ -27,14 +29,6 @@ final class Deployment implements AutoCloseable {
     enum Store {
         H2, POSTGRES_JNDI
     }
-
-    /**
-     * Tomcat's {@code conf/Catalina/localhost/ROOT.xml} with the embedded store, as
-     * docs/deployment.md shows it: without it Tomcat holds the connection of a refused (413) upload
-     * for up to 20 s, reading to discard the body (docs/examples/tomcat/ROOT.xml has the same
-     * attribute for PostgreSQL).
-     */
-    static final String TOMCAT_H2_CONTEXT = "<Context swallowAbortedUploads=\"false\"/>\n";
 
     private static final Pattern STARTED = Pattern.compile("asyncreply started: store ");
 
@@ -79,11 +73,8 @@ final class Deployment implements AutoCloseable {
             ServletContainer container = kind.create(options);
             if (store == Store.H2) {
                 // read at launch, so the base directory (chosen by create) can be named now
+                options.systemProperty("asyncreply.store", "h2");
                 options.systemProperty("asyncreply.h2.dir", h2Dir(container));
-                if (kind.isTomcat()) {
-                    ProcessContainer.write(container.base().resolve("conf/Catalina/localhost/ROOT.xml"),
-                            TOMCAT_H2_CONTEXT);
-                }
             }
             return new Deployment(kind, store, container, schema);
         } catch (RuntimeException | Error e) {

@@ -27,14 +27,19 @@ public final class Examples {
         return dir;
     }
 
-    /** tomcat/ROOT.xml ($CATALINA_BASE/conf/Catalina/localhost/ROOT.xml) pointing at {@code ds}. */
-    public static String tomcatRootXml(JndiDataSource ds) {
-        String xml = read("tomcat/ROOT.xml");
-        xml = replace(xml, "<Resource name=\"([^\"]*)\"", ds.name());
+    /** tomcat/global-resource.xml (inside server.xml's GlobalNamingResources) pointing at {@code ds}. */
+    public static String tomcatGlobalResource(JndiDataSource ds) {
+        String xml = read("tomcat/global-resource.xml");
         xml = replace(xml, "\\burl=\"([^\"]*)\"", ds.url());
         xml = replace(xml, "\\busername=\"([^\"]*)\"", ds.user());
         xml = replace(xml, "\\bpassword=\"([^\"]*)\"", ds.password());
-        return xml;
+        return xml.replaceFirst("(?s)^<\\?xml[^>]*\\?>\\s*", "");
+    }
+
+    /** tomcat/context.xml.default ($CATALINA_BASE/conf/Catalina/localhost/) linking {@code ds.name()}. */
+    public static String tomcatContextDefault(JndiDataSource ds) {
+        String xml = read("tomcat/context.xml.default");
+        return replace(xml, "<ResourceLink name=\"([^\"]*)\"", ds.name());
     }
 
     /** jetty/ee10-asyncreply-jndi.xml ($JETTY_BASE/environments/) pointing at {@code ds}. */

@@ -11,16 +11,23 @@ class ExamplesTest {
             "postgres", "s\"cret");
 
     @Test
-    void tomcatRootXmlGetsTheDatabase() {
-        String xml = Examples.tomcatRootXml(ds);
+    void tomcatGlobalResourceGetsTheDatabase() {
+        String xml = Examples.tomcatGlobalResource(ds);
 
-        assertThat(xml).contains("url=\"jdbc:postgresql://127.0.0.1:5432/test?a=1&amp;b=2\"")
+        assertThat(xml).startsWith("<!--")
+                .contains("url=\"jdbc:postgresql://127.0.0.1:5432/test?a=1&amp;b=2\"")
                 .contains("username=\"postgres\"")
                 .contains("password=\"s&quot;cret\"")
-                .contains("<Resource name=\"jdbc/tasks\"")
-                .contains("<Parameter name=\"asyncreply.store\" value=\"jndi\" override=\"false\"/>")
-                .contains("closeMethod=\"close\"")
-                .doesNotContain("db.example.com");
+                .contains("<Resource name=\"jdbc/asyncreply\"")
+                .doesNotContain("db.example.com").doesNotContain("<?xml");
+    }
+
+    @Test
+    void tomcatContextDefaultLinksTheGlobalResourceAndChoosesTheStore() {
+        String xml = Examples.tomcatContextDefault(ds);
+
+        assertThat(xml).contains("<ResourceLink name=\"jdbc/tasks\" global=\"jdbc/asyncreply\"")
+                .contains("<Parameter name=\"asyncreply.store\" value=\"jndi\" override=\"false\"/>");
     }
 
     @Test

@@ -106,6 +106,8 @@ public final class JettyContainer extends ProcessContainer {
         command.add("jetty.http.host=127.0.0.1");
         command.add("jetty.http.port=" + port);
         command.add("jetty.deploy.scanInterval=1");
+        // No "Server: Jetty(12.x)" header, no "Powered by Jetty:// 12.x" on error pages (docs/deployment.md).
+        command.add("jetty.httpConfig.sendServerVersion=false");
         ProcessBuilder pb = ManagedProcess.builder(base, command.toArray(String[]::new));
         pb.environment().put("JETTY_HOME", home.toString());
         pb.environment().put("JETTY_BASE", base.toString());

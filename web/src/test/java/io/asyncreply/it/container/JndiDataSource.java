@@ -4,8 +4,9 @@ import java.util.Objects;
 
 /**
  * A PostgreSQL DataSource that the container binds as {@code java:comp/env/<name>}, configured
- * with the files of docs/examples (Tomcat: {@code conf/Catalina/localhost/ROOT.xml} with a
- * {@code <Resource>}, which also sets {@code asyncreply.store=jndi}; Jetty: the ee10 environment
+ * with the files of docs/examples (Tomcat: a global {@code <Resource>} in {@code conf/server.xml}
+ * and {@code conf/Catalina/localhost/context.xml.default} with a {@code <ResourceLink>}, which also
+ * sets {@code asyncreply.store=jndi}; Jetty: the ee10 environment
  * XML {@code environments/ee10-asyncreply-jndi.xml} with an {@code EnvEntry}).
  *
  * @param name JNDI name relative to {@code java:comp/env}, e.g. {@code jdbc/tasks}
@@ -36,9 +37,14 @@ public record JndiDataSource(String name, String url, String user, String passwo
                 System.getProperty("asyncreply.it.jdbc.password", ""));
     }
 
-    /** docs/examples/tomcat/ROOT.xml for this database: written to conf/Catalina/localhost/ROOT.xml. */
-    String tomcatContextDescriptor() {
-        return Examples.tomcatRootXml(this);
+    /** docs/examples/tomcat/global-resource.xml for this database: pasted into server.xml's GlobalNamingResources. */
+    String tomcatGlobalResource() {
+        return Examples.tomcatGlobalResource(this);
+    }
+
+    /** docs/examples/tomcat/context.xml.default linking this name: written to conf/Catalina/localhost/. */
+    String tomcatContextDefault() {
+        return Examples.tomcatContextDefault(this);
     }
 
     /** docs/examples/jetty/ee10-asyncreply-jndi.xml for this database: written to environments/. */

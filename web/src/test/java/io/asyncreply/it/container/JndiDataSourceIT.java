@@ -30,7 +30,7 @@ class JndiDataSourceIT {
             assertThat(probe.statusCode()).as("GET /jndi on %s: %s", container, probe.body()).isEqualTo(200);
             assertThat(probe.body()).contains("database=PostgreSQL").contains("select=42");
             if (kind.isTomcat()) {
-                assertThat(probe.body()).as("<Parameter> of tomcat/ROOT.xml").contains("init-param asyncreply.store=jndi");
+                assertThat(probe.body()).as("<Parameter> of tomcat/context.xml.default").contains("init-param asyncreply.store=jndi");
             }
 
             container.redeploy(war);

@@ -13,9 +13,14 @@ import java.util.regex.Pattern;
  * the WAR as {@code webapps/ROOT.war}, run with {@code catalina.sh run} and stopped with
  * {@code catalina.sh stop N -force} (CATALINA_PID, so only this instance).
  *
- * <p>JNDI: {@link ContainerOptions#jndi} writes docs/examples/tomcat/ROOT.xml (a
- * {@code <Resource>}) as {@code conf/Catalina/localhost/ROOT.xml} and copies the driver to
- * {@code $CATALINA_BASE/lib}.
+ * <p>JNDI: {@link ContainerOptions#jndi} pastes docs/examples/tomcat/global-resource.xml (a
+ * {@code <Resource>}) into {@code conf/server.xml}'s {@code <GlobalNamingResources>}, writes
+ * docs/examples/tomcat/context.xml.default (the {@code <ResourceLink>} and
+ * {@code asyncreply.store=jndi}) as {@code conf/Catalina/localhost/context.xml.default}, and copies
+ * the driver to {@code $CATALINA_BASE/lib}: the layout that survives an undeploy.
+ *
+ * <p>Tomcat's error pages show no server version (an {@code ErrorReportValve} with
+ * {@code showServerInfo="false"} in the {@code <Host>}), as docs/deployment.md recommends.
  */
 public final class TomcatContainer extends ProcessContainer {
 
@@ -49,11 +54,14 @@ public final class TomcatContainer extends ProcessContainer {
             }
         }
         copyTree(catalinaHome.resolve("conf"), base.resolve("conf"));
-        write(base.resolve("conf/server.xml"), serverXml(read(catalinaHome.resolve("conf/server.xml")), port, shutdownPort));
-
+        String serverXml = serverXml(read(catalinaHome.resolve("conf/server.xml")), port, shutdownPort);
         if (options.jndi() != null) {
-            write(base.resolve("conf/Catalina/localhost/ROOT.xml"), options.jndi().tomcatContextDescriptor());
+            serverXml = replaceOnce(serverXml, "</GlobalNamingResources>",
+                    "  <!-- added by asyncreply tests: docs/examples/tomcat/global-resource.xml -->\n    "
+                            + options.jndi().tomcatGlobalResource() + "\n  </GlobalNamingResources>");
+            write(base.resolve("conf/Catalina/localhost/context.xml.default"), options.jndi().tomcatContextDefault());
         }
+        write(base.resolve("conf/server.xml"), serverXml);
         String context = options.tomcatContextXml();
         if (!context.isEmpty()) {
             String contextXml = read(base.resolve("conf/context.xml"));
@@ -82,6 +90,9 @@ public final class TomcatContainer extends ProcessContainer {
                 "<Server port=\"" + shutdownPort + "\" address=\"127.0.0.1\"");
         xml = replaceOnce(xml, "<Connector port=\"8080\" protocol=\"HTTP/1.1\"",
                 "<Connector port=\"" + port + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"");
+        // No server version on Tomcat's own error pages (docs/deployment.md, "Server version").
+        xml = replaceOnce(xml, "</Host>", "  <Valve className=\"org.apache.catalina.valves.ErrorReportValve\" "
+                + "showReport=\"false\" showServerInfo=\"false\"/>\n      </Host>");
         // The AJP connector ships commented out in 10.1 and 11; make sure it stays that way.
         if (Pattern.compile("^\\s*<Connector protocol=\"AJP", Pattern.MULTILINE).matcher(stripComments(xml)).find()) {
             throw new IllegalStateException("server.xml has an active AJP connector");

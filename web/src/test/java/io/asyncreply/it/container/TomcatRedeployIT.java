@@ -24,7 +24,7 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * Replaces {@code webapps/ROOT.war} of a running standalone Tomcat 11 (the embedded H2 store,
- * {@code conf/Catalina/localhost/ROOT.xml} present, so Tomcat reloads the context) while tasks
+ * chosen with system properties, no {@code conf/Catalina/localhost/ROOT.xml}) while tasks
  * run, wait in the queue and keep arriving, as an operator upgrades in place: the application
  * comes back, every task that got a 202 (before or during the redeploy) ends SUCCEEDED, those
  * interrupted at the end of the grace period ran again, and the log since the redeploy has no

@@ -1,10 +1,12 @@
 package io.asyncreply.web.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asyncreply.web.config.WebConfig;
 import io.asyncreply.web.testing.TestApps;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,33 @@ class StoresTest {
     private static List<String> poolThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(name -> name.startsWith("asyncreply-h2:")).toList();
+    }
+
+    @Test
+    void withoutAStoreSettingNothingIsOpenedAndTheMessageSaysWhichSettingAndWhyItHasNoDefault() {
+        WebConfig config = WebConfig.from(TestApps.settings(Map.of()));
+
+        assertThatThrownBy(() -> Stores.open(config)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("asyncreply.store").hasMessageContaining("ASYNCREPLY_STORE")
+                .hasMessageContaining("conf/Catalina/localhost/ROOT.xml");
+    }
+
+    @Test
+    void theH2StoreWithoutADirectoryIsRefusedRatherThanPutSomewhereShared() {
+        WebConfig config = WebConfig.from(TestApps.settings(Map.of("asyncreply.store", "h2")));
+
+        assertThatThrownBy(() -> Stores.open(config)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("asyncreply.h2.dir").hasMessageContaining("ASYNCREPLY_H2_DIR");
+    }
+
+    @Test
+    void h2sDatabaseInUseErrorIsRecognisedAnywhereInTheCauseChain() {
+        SQLException inUse = new SQLException("Database may be already in use", "90020", Stores.H2_DATABASE_ALREADY_OPEN);
+
+        assertThat(Stores.inUse(new RuntimeException("pool", inUse))).isTrue();
+        assertThat(Stores.inUse(new RuntimeException("pool", new SQLException("other", "08001", 90046)))).isFalse();
+        assertThat(Stores.inUseMessage(Path.of("/srv/data/tasks.mv.db"))).contains("/srv/data/tasks.mv.db")
+                .contains("asyncreply.h2.dir").contains("ASYNCREPLY_H2_DIR");
     }
 
     @Test

@@ -17,7 +17,8 @@ class WebConfigTest {
     void defaultsAreThoseDocumented() {
         WebConfig c = WebConfig.from(TestApps.settings(Map.of()));
 
-        assertThat(c.store()).isEqualTo("h2");
+        assertThat(c.store()).as("no default store: the application refuses to start without one").isNull();
+        assertThat(c.h2Dir()).as("no default H2 directory").isNull();
         assertThat(c.queueCapacity()).isEqualTo(10_000);
         assertThat(c.maxBodyBytes()).isEqualTo(1L << 20);
         assertThat(c.waitCapSeconds()).isEqualTo(60);

@@ -1,4 +1,4 @@
-package io.asyncreply.json;
+package io.asyncreply.internal.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.asyncreply.json;
+package io.asyncreply.internal.json;
 
 /** Input that is not well-formed JSON; the message says what and at which byte offset. */
 public final class JsonException extends Exception {

@@ -1,4 +1,4 @@
-package io.asyncreply.json;
+package io.asyncreply.internal.json;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
