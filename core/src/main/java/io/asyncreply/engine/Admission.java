@@ -13,6 +13,7 @@ import io.asyncreply.task.Rejection;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskHandler;
+import io.asyncreply.task.TypePolicy;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.Map;
@@ -41,14 +42,16 @@ final class Admission {
     private final TaskStore store;
     private final Map<String, TaskHandler> handlers;
     private final long queueCapacity;
+    private final Map<String, TypePolicy> policies;
     private final String nodeId;
     private final Accepted accepted;
     private volatile boolean open = true;
 
-    Admission(TaskStore store, Map<String, TaskHandler> handlers, long queueCapacity, String nodeId,
-            Accepted accepted) {
+    Admission(TaskStore store, Map<String, TaskHandler> handlers, Map<String, TypePolicy> policies, long queueCapacity,
+            String nodeId, Accepted accepted) {
         this.store = store;
         this.handlers = handlers;
+        this.policies = policies;
         this.queueCapacity = queueCapacity;
         this.nodeId = nodeId;
         this.accepted = accepted;
@@ -91,22 +94,27 @@ final class Admission {
      * Checks everything and stores the task. The stage completes when the task is stored (for a
      * durable store: committed), so an {@link Submission.Accepted} means the task will run.
      */
-    CompletionStage<Submission> submit(String type, byte[] payload, String contentType, String idempotencyKey,
-            Instant now) {
-        Optional<Submission.Rejected> early = precheck(type, idempotencyKey, contentType);
+    CompletionStage<Submission> submit(SubmitRequest r, Instant now) {
+        String type = r.type();
+        Optional<Submission.Rejected> early = precheck(type, r.idempotencyKey(), r.contentType());
         if (early.isPresent()) {
             return CompletableFuture.completedFuture(early.get());
         }
-        Submission.Rejected invalid = checkPayload(handlers.get(type), payload);
+        Task task;
+        try {
+            task = newTask(r, now);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(new Submission.Rejected(Rejection.INVALID_OPTION, e.getMessage()));
+        }
+        Submission.Rejected invalid = checkPayload(handlers.get(type), r.payload());
         if (invalid != null) {
             return CompletableFuture.completedFuture(invalid);
         }
-        Task task = Task.queued(Ids.next(now.toEpochMilli()), type, now);
-        byte[] digest = idempotencyKey == null ? null : Digests.of(task.type(), payload);
+        byte[] digest = r.idempotencyKey() == null ? null : Digests.of(task.type(), r.payload());
         CompletionStage<InsertResult> inserted;
         try {
-            inserted = store.insert(new NewTask(task, payload, contentType, idempotencyKey, digest, nodeId),
-                    queueCapacity);
+            inserted = store.insert(new NewTask(task, r.payload(), r.contentType(), r.idempotencyKey(), digest, nodeId,
+                    r.callback()), queueCapacity);
         } catch (StoreException e) {
             inserted = CompletableFuture.failedFuture(e);
         }
@@ -130,6 +138,43 @@ final class Admission {
             return new Submission.Rejected(Rejection.QUEUE_FULL,
                     "The queue is full (" + queueCapacity + " tasks); try again later.");
         });
+    }
+
+    /**
+     * The new task's first snapshot from the request's options. @throws IllegalArgumentException with
+     * the words for the client when an option is not valid
+     */
+    private Task newTask(SubmitRequest r, Instant now) {
+        TypePolicy policy = policies.getOrDefault(r.type(), TypePolicy.DEFAULT);
+        int priority = r.priority() == null ? policy.priority() : r.priority();
+        if (priority < Task.MIN_PRIORITY || priority > Task.MAX_PRIORITY) {
+            throw new IllegalArgumentException("priority must be a whole number from " + Task.MIN_PRIORITY + " to "
+                    + Task.MAX_PRIORITY + ".");
+        }
+        if (r.runAt() != null && r.delay() != null) {
+            throw new IllegalArgumentException("Give a run time or a delay, not both.");
+        }
+        if (r.delay() != null && r.delay().isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative.");
+        }
+        Instant runAt = r.runAt() != null ? (r.runAt().isBefore(now) ? now : r.runAt().truncatedTo(
+                java.time.temporal.ChronoUnit.MILLIS)) : r.delay() != null ? now.plus(r.delay()) : now;
+        Instant expiresAt = null;
+        if (r.ttl() != null) {
+            if (r.ttl().isZero() || r.ttl().isNegative()) {
+                throw new IllegalArgumentException("ttl must be more than zero.");
+            }
+            expiresAt = now.plus(r.ttl());
+            if (!expiresAt.isAfter(runAt)) {
+                throw new IllegalArgumentException("The task would expire (ttl) before its run time (delay, runAt).");
+            }
+        }
+        if (r.owner() != null && (r.owner().isEmpty() || r.owner().length() > Limits.MAX_OWNER_LENGTH)) {
+            throw new IllegalArgumentException("An owner has 1 to " + Limits.MAX_OWNER_LENGTH + " characters.");
+        }
+        return Task.queued(Ids.next(now.toEpochMilli()), r.type(), now).toBuilder().runAt(runAt).priority(priority)
+                .expiresAt(expiresAt).owner(r.owner()).retryOf(r.retryOf()).traceparent(Traceparent.valid(
+                        r.traceparent())).build();
     }
 
     private static Submission.Rejected checkPayload(TaskHandler handler, byte[] payload) {

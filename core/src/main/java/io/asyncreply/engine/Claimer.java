@@ -32,6 +32,7 @@ final class Claimer {
     private final Duration lease;
     private final long pollMillis;
     private final int maxBatch;
+    private final java.util.Map<String, io.asyncreply.task.TypePolicy> policies;
     private final Handoff handoff;
     private final Runnable claimed;
     private final WorkSignal signal;
@@ -40,9 +41,11 @@ final class Claimer {
     private volatile boolean stopping;
 
     /** {@code claimed}: called after every claim that got tasks (pokes the event dispatcher). */
-    Claimer(TaskStore store, Set<String> types, String nodeId, Clock clock, Duration lease, long pollMillis,
-            int maxBatch, Handoff handoff, WorkSignal signal, Runnable claimed) {
+    Claimer(TaskStore store, Set<String> types, java.util.Map<String, io.asyncreply.task.TypePolicy> policies,
+            String nodeId, Clock clock, Duration lease, long pollMillis, int maxBatch, Handoff handoff,
+            WorkSignal signal, Runnable claimed) {
         this.store = store;
+        this.policies = policies;
         this.types = Set.copyOf(types);
         this.nodeId = nodeId;
         this.clock = clock;
@@ -69,7 +72,7 @@ final class Claimer {
                 List<ClaimedTask> got = List.of();
                 try {
                     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-                    got = store.claim(new ClaimRequest(nodeId, types, want, now, now.plus(lease)));
+                    got = store.claim(new ClaimRequest(nodeId, types, want, now, now.plus(lease), policies));
                     backoff = 0;
                 } catch (RuntimeException e) {
                     backoff = backoff == 0 ? Math.max(1, pollMillis / 10) : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);

@@ -9,6 +9,7 @@ import io.asyncreply.task.TaskError;
 import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskResult;
 import io.asyncreply.task.Transitions;
+import io.asyncreply.task.TypePolicy;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +62,7 @@ final class Completer {
     private final String nodeId;
     private final After after;
     private final Runnable wrote;
+    private final java.util.Map<String, TypePolicy> policies;
     /** Wakes the thread when it is to stop; never written. */
     private static final Completion WAKE = Completion.finish("wake", 0, Outcome.cancelled(), Instant.EPOCH, null);
 
@@ -70,7 +72,9 @@ final class Completer {
     private volatile boolean stopping;
 
     /** {@code wrote}: called after every write that may have added events (pokes the event dispatcher). */
-    Completer(TaskStore store, Clock clock, String nodeId, After after, Runnable wrote) {
+    Completer(TaskStore store, Clock clock, String nodeId, java.util.Map<String, TypePolicy> policies, After after,
+            Runnable wrote) {
+        this.policies = policies;
         this.store = store;
         this.clock = clock;
         this.nodeId = nodeId;
@@ -91,6 +95,8 @@ final class Completer {
         Completion c;
         if (ex.wasCancelled()) {
             c = Completion.finish(task.id(), attempt, Outcome.cancelled(), now, nodeId);
+        } else if (ex.timedOut() != null) {
+            c = failed(task, attempt, Transitions.timedOut(attempt, ex.timedOut()), handler, now);
         } else if (ex.releasedBecause() != null) {
             c = Completion.requeue(task.id(), attempt, Transitions.interrupted(attempt, ex.releasedBecause()), now,
                     now, nodeId);
@@ -98,17 +104,23 @@ final class Completer {
             c = Completion.finish(task.id(), attempt, Outcome.succeeded(result), now, nodeId);
         } else {
             TaskError error = handler == null ? Transitions.noHandler(task.type()) : TaskError.of(failure);
-            LOG.log(Level.INFO, "task {0} ({1}) attempt {2} failed: {3}", task.id(), task.type(), attempt,
-                    LogText.safe(error.message()));
-            RetryPolicy policy = handler == null ? RetryPolicy.none() : handler.retryPolicy();
-            if (policy.allowsAnotherAfter(attempt)) {
-                Duration delay = policy.delayAfter(attempt, ThreadLocalRandom.current());
-                c = Completion.requeue(task.id(), attempt, error, now.plus(delay), now, nodeId);
-            } else {
-                c = Completion.finish(task.id(), attempt, Outcome.failed(error), now, nodeId);
-            }
+            c = failed(task, attempt, error, handler, now);
         }
         hand(c.assuming(ex.believed()));
+    }
+
+    /** A failed attempt: another after the retry policy's delay, or the end. */
+    private Completion failed(Task task, int attempt, TaskError error, TaskHandler handler, Instant now) {
+        LOG.log(Level.INFO, "task {0} ({1}) attempt {2} failed ({3}): {4}", task.id(), task.type(), attempt,
+                error.code(), LogText.safe(error.message()));
+        TypePolicy p = policies.get(task.type());
+        RetryPolicy policy = p != null && p.retry() != null ? p.retry()
+                : handler == null ? RetryPolicy.none() : handler.retryPolicy();
+        if (policy.allowsAnotherAfter(attempt)) {
+            Duration delay = policy.delayAfter(attempt, ThreadLocalRandom.current());
+            return Completion.requeue(task.id(), attempt, error, now.plus(delay), now, nodeId);
+        }
+        return Completion.finish(task.id(), attempt, Outcome.failed(error), now, nodeId);
     }
 
     /** Gives back a task claimed for this node and never started (shutdown): it is queued again. */

@@ -25,6 +25,8 @@ final class Execution implements TaskContext {
     private final ProgressSink sink;
     private final Thread thread;
     private boolean done;
+    private boolean abandoned; // guarded by this: the watchdog recorded a timeout; the late outcome is dropped
+    private volatile java.time.Duration timedOut;
     private volatile boolean cancelled;
     private volatile String releasedBecause;
     private volatile int lastProgress = -1;
@@ -62,9 +64,43 @@ final class Execution implements TaskContext {
         }
     }
 
-    /** The handler returned: no interrupt may come from this execution any more. */
-    synchronized void done() {
+    /**
+     * The handler returned: no interrupt may come from this execution any more. Returns whether its
+     * outcome is to be recorded (false when the watchdog already recorded a timeout for it).
+     */
+    synchronized boolean done() {
         done = true;
+        return !abandoned;
+    }
+
+    /**
+     * The attempt ran past {@code timeout}: interrupt the handler; its outcome becomes a timeout.
+     * False when it had returned already.
+     */
+    synchronized boolean timeOut(java.time.Duration timeout) {
+        if (done) {
+            return false;
+        }
+        timedOut = timeout;
+        thread.interrupt();
+        return true;
+    }
+
+    /**
+     * The handler ignored the interrupt: its attempt is given up and recorded as timed out now; what
+     * it returns later is dropped. False when it had returned meanwhile (then it is recorded as usual).
+     */
+    synchronized boolean abandon() {
+        if (done) {
+            return false;
+        }
+        abandoned = true;
+        return true;
+    }
+
+    /** The timeout this attempt ran past, or {@code null}. */
+    java.time.Duration timedOut() {
+        return timedOut;
     }
 
     boolean wasCancelled() {

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  *       whose lease turns out lost (another node recovered its task) is given up.</li>
  *   <li><b>recovery</b> (every third of the lease): tasks of any node whose lease expired are
  *       queued again, or end (see {@link io.asyncreply.task.Transitions#recover}).</li>
- *   <li><b>heartbeat</b> (every third of the lease): this node's row in the node registry; nodes
+ *   <li><b>heartbeat</b> (every third of the lease): this node's row in the node registry, with the
+ *       task types it serves; nodes
  *       silent for {@value #FORGET_NODES_AFTER_LEASES} leases are removed.</li>
  *   <li><b>expiry</b> (housekeeper, every purge interval): queued tasks past their time to live end FAILED.</li>
  *   <li><b>retention purge</b> (housekeeper, every purge interval): finished tasks beyond retention are
@@ -57,6 +58,7 @@ final class Maintenance {
     private final ScheduledExecutorService housekeeper;
     private final Clock clock;
     private final String nodeId;
+    private final java.util.Set<String> types;
     private final Instant startedAt;
     private final Duration lease;
     private final Duration retention;
@@ -66,14 +68,15 @@ final class Maintenance {
     private final RunningTasks running;
     private final Changed changed;
 
-    Maintenance(TaskStore store, ScheduledExecutorService scheduler, ScheduledExecutorService housekeeper, Clock clock, String nodeId, Instant startedAt,
-            Duration lease, Duration retention, long retainAtMost, Duration purgeInterval, int maxAttempts,
+    Maintenance(TaskStore store, ScheduledExecutorService scheduler, ScheduledExecutorService housekeeper, Clock clock, String nodeId, java.util.Set<String> types,
+            Instant startedAt, Duration lease, Duration retention, long retainAtMost, Duration purgeInterval, int maxAttempts,
             RunningTasks running, Changed changed) {
         this.store = store;
         this.scheduler = scheduler;
         this.housekeeper = housekeeper;
         this.clock = clock;
         this.nodeId = nodeId;
+        this.types = java.util.Set.copyOf(types);
         this.startedAt = startedAt;
         this.lease = lease;
         this.retention = retention;
@@ -154,7 +157,7 @@ final class Maintenance {
 
     void heartbeat() {
         Instant now = now();
-        store.heartbeat(nodeId, startedAt, running.size(), now);
+        store.heartbeat(nodeId, startedAt, running.size(), now, types);
         store.forgetNodes(now.minus(lease.multipliedBy(FORGET_NODES_AFTER_LEASES)));
     }
 

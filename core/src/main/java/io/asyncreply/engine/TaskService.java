@@ -1,6 +1,7 @@
 package io.asyncreply.engine;
 
 import io.asyncreply.store.TaskStore;
+import io.asyncreply.task.Attempt;
 import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Health;
 import io.asyncreply.task.Limits;
@@ -12,6 +13,8 @@ import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskListener;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
+import io.asyncreply.task.TypeInfo;
+import io.asyncreply.task.TypePolicy;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +66,8 @@ import java.util.function.Consumer;
  */
 public final class TaskService implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TaskService.class.getName());
+    /** Most attempts {@link #attempts(String, String)} lists: the latest ones. */
+    public static final int MAX_ATTEMPTS_LISTED = 100;
     /** Longest idempotency key accepted, in characters. */
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = Limits.MAX_IDEMPOTENCY_KEY_LENGTH;
 
@@ -74,6 +79,7 @@ public final class TaskService implements AutoCloseable {
     private final Duration leaseDuration;
     private final Duration shutdownGrace;
     private final String nodeId;
+    private final Map<String, TypePolicy> policies;
 
     private final NamedThreadFactory schedulerThreads = new NamedThreadFactory("asyncreply-scheduler");
     private final NamedThreadFactory notifierThreads = new NamedThreadFactory("asyncreply-notifier");
@@ -106,6 +112,7 @@ public final class TaskService implements AutoCloseable {
         this.leaseDuration = b.leaseDuration;
         this.shutdownGrace = b.shutdownGrace;
         this.nodeId = b.nodeId != null ? b.nodeId : UUID.randomUUID().toString();
+        this.policies = Map.copyOf(b.policies);
         Instant startedAt = now();
 
         this.scheduler = new ScheduledThreadPoolExecutor(1, schedulerThreads);
@@ -118,7 +125,7 @@ public final class TaskService implements AutoCloseable {
         this.running = new RunningTasks(scheduler, leaseDuration.toMillis());
         this.events = new EventDispatcher(store, b.pollInterval.toMillis(), this::endedElsewhere);
         this.waits = new TerminalWaits(store, scheduler, notifier, events);
-        this.completer = new Completer(store, clock, nodeId, new Completer.After() {
+        this.completer = new Completer(store, clock, nodeId, policies, new Completer.After() {
             @Override
             public void finished(Task task) {
                 waits.finished(task);
@@ -129,16 +136,18 @@ public final class TaskService implements AutoCloseable {
                 wakeAt(task.runAt());
             }
         }, events::poke);
-        AttemptRunner runner = new AttemptRunner(handlers, running, completer, this::progress, () -> stopping);
+        AttemptRunner runner = new AttemptRunner(handlers, policies, running, completer, this::progress,
+                () -> stopping, scheduler);
         this.handoff = new Handoff(claims::wake);
-        this.claimer = new Claimer(store, handlers.keySet(), nodeId, clock, leaseDuration, b.pollInterval.toMillis(),
+        this.claimer = new Claimer(store, handlers.keySet(), policies, nodeId, clock, leaseDuration, b.pollInterval.toMillis(),
                 workerCount, handoff, claims, events::poke);
         this.workers = new Workers(workerCount, handoff, runner);
-        this.admission = new Admission(store, handlers, queueCapacity, nodeId, task -> {
+        this.admission = new Admission(store, handlers, policies, queueCapacity, nodeId, task -> {
             claims.wake();
             events.poke();
         });
-        this.maintenance = new Maintenance(store, scheduler, housekeeper, clock, nodeId, startedAt, leaseDuration,
+        this.maintenance = new Maintenance(store, scheduler, housekeeper, clock, nodeId, handlers.keySet(), startedAt,
+                leaseDuration,
                 b.retention, b.retainAtMost, b.purgeInterval, b.maxAttempts, running, new Maintenance.Changed() {
                     @Override
                     public void finished(Task task) {
@@ -230,14 +239,33 @@ public final class TaskService implements AutoCloseable {
      */
     public CompletionStage<Submission> submit(String type, byte[] payload, String contentType, String idempotencyKey) {
         Objects.requireNonNull(payload, "payload");
-        return admission.submit(type, payload, contentType, idempotencyKey, now());
+        return submit(SubmitRequest.of(type, payload).contentType(contentType).idempotencyKey(idempotencyKey));
+    }
+
+    /**
+     * Submits a task with options (owner, priority, delay or run time, time to live, trace context,
+     * callback). The checks of {@link #submit(String, byte[], String, String)}, with a bad option
+     * rejected as {@link Rejection#INVALID_OPTION} after the idempotency key's form and before the
+     * payload. An idempotency key is unique per owner: two owners may use the same key.
+     */
+    public CompletionStage<Submission> submit(SubmitRequest request) {
+        Objects.requireNonNull(request, "request");
+        return admission.submit(request, now());
     }
 
     // ---------------------------------------------------------------- read, wait, cancel, list
 
     /** The task, or empty when unknown (or the id is malformed). @throws io.asyncreply.store.StoreException */
     public Optional<Task> find(String id) {
-        return Ids.isWellFormed(id) ? store.find(id) : Optional.empty();
+        return find(id, null);
+    }
+
+    /**
+     * The task if it belongs to {@code owner} ({@code null}: anyone's, for admins), or empty when
+     * unknown or another owner's: the owner is a condition of the store's read.
+     */
+    public Optional<Task> find(String id, String owner) {
+        return Ids.isWellFormed(id) ? store.find(id, owner) : Optional.empty();
     }
 
     /**
@@ -247,10 +275,21 @@ public final class TaskService implements AutoCloseable {
      * continuations that may block should hop to their own executor.
      */
     public CompletionStage<Optional<Task>> awaitTerminal(String id, Duration timeout) {
+        return awaitTerminal(id, null, timeout);
+    }
+
+    /**
+     * {@link #awaitTerminal(String, Duration)} of a task of {@code owner} ({@code null}: anyone's):
+     * another owner's task completes empty at once, as an unknown one.
+     */
+    public CompletionStage<Optional<Task>> awaitTerminal(String id, String owner, Duration timeout) {
         if (!Ids.isWellFormed(id)) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         try {
+            if (owner != null && store.find(id, owner).isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
             return waits.await(id, timeout, stopping);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -259,10 +298,18 @@ public final class TaskService implements AutoCloseable {
 
     /** Cancels a task; see {@link CancelResult.Outcome}. @throws io.asyncreply.store.StoreException */
     public CancelResult cancel(String id) {
+        return cancel(id, null);
+    }
+
+    /**
+     * Cancels a task of {@code owner} ({@code null}: anyone's); another owner's task is
+     * {@code NOT_FOUND}. @throws io.asyncreply.store.StoreException
+     */
+    public CancelResult cancel(String id, String owner) {
         if (!Ids.isWellFormed(id)) {
             return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
         }
-        CancelResult r = store.cancel(id, now(), nodeId);
+        CancelResult r = store.cancel(id, now(), nodeId, owner);
         if (r.outcome() == CancelResult.Outcome.CANCELLED) {
             events.poke();
             waits.finished(r.task());
@@ -275,6 +322,139 @@ public final class TaskService implements AutoCloseable {
     /** A page of tasks, newest first. @throws IllegalArgumentException for a malformed cursor */
     public TaskPage list(TaskQuery query) {
         return store.list(query);
+    }
+
+    /**
+     * Cancels up to {@code max} queued tasks of {@code type} ({@code null}: every type) of
+     * {@code owner} ({@code null}: everyone's), oldest first; returns how many. Running tasks are
+     * not touched (cancel them one by one).
+     */
+    public int cancelQueued(String type, String owner, int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1");
+        }
+        int n = store.cancelQueued(type, owner, now(), nodeId, max);
+        if (n > 0) {
+            events.poke();
+            // Waiters of those tasks learn of it from their cancelled events.
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    /**
+     * Submits a {@code FAILED} or {@code CANCELLED} task of {@code owner} ({@code null}: anyone's)
+     * again, as a new task with {@link Task#retryOf()} set, the same type, payload, content type,
+     * owner and priority, and no idempotency key. Empty when the task is unknown, another
+     * owner's, or its payload is gone; a {@link Rejection#INVALID_OPTION} when it is not
+     * {@code FAILED} or {@code CANCELLED}.
+     */
+    public Optional<CompletionStage<Submission>> retry(String id, String owner) {
+        if (!Ids.isWellFormed(id)) {
+            return Optional.empty();
+        }
+        Optional<io.asyncreply.store.ClaimedTask> found = store.findWithPayload(id, owner);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Task old = found.get().task();
+        if (old.status() != io.asyncreply.task.TaskStatus.FAILED
+                && old.status() != io.asyncreply.task.TaskStatus.CANCELLED) {
+            return Optional.of(CompletableFuture.completedFuture(new Submission.Rejected(Rejection.INVALID_OPTION,
+                    "Only a FAILED or CANCELLED task can be retried; this one is " + old.status() + ".")));
+        }
+        return Optional.of(submit(SubmitRequest.of(old.type(), found.get().payload())
+                .contentType(found.get().contentType()).owner(old.owner()).priority(old.priority()).retryOf(old.id())));
+    }
+
+    /**
+     * The attempts of a task of {@code owner} ({@code null}: anyone's), oldest first, from its event
+     * log; at most {@link #MAX_ATTEMPTS_LISTED} (the latest). Empty when unknown or another owner's.
+     */
+    public Optional<List<Attempt>> attempts(String id, String owner) {
+        if (!Ids.isWellFormed(id) || store.find(id, owner).isEmpty()) {
+            return Optional.empty();
+        }
+        List<TaskEvent> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            List<TaskEvent> page = store.taskEvents(id, after, 500, owner);
+            all.addAll(page);
+            if (page.size() < 500) {
+                break;
+            }
+            after = page.get(page.size() - 1).id();
+        }
+        List<Attempt> attempts = Attempt.of(all);
+        return Optional.of(attempts.size() <= MAX_ATTEMPTS_LISTED ? attempts
+                : attempts.subList(attempts.size() - MAX_ATTEMPTS_LISTED, attempts.size()));
+    }
+
+    /**
+     * Pauses claims of {@code type} on every node sharing the store: its tasks are accepted and
+     * queue, running ones go on, none starts until {@link #resume(String)}.
+     * @throws UnsupportedOperationException when the store cannot pause
+     */
+    public void pause(String type) {
+        store.pause(requireType(type), true);
+    }
+
+    /** Resumes claims of {@code type} on every node. */
+    public void resume(String type) {
+        store.pause(requireType(type), false);
+        claims.wake();
+    }
+
+    private static String requireType(String type) {
+        if (!Limits.isTypeName(type)) {
+            throw new IllegalArgumentException("bad task type name");
+        }
+        return type;
+    }
+
+    /**
+     * Every task type the cluster knows of, by name: those a live node (heartbeat within one lease)
+     * serves, those with queued or running tasks, and paused ones; with counts, the live nodes
+     * that serve it, and this node's policy when it serves it.
+     */
+    public List<TypeInfo> typeInfos() {
+        Instant staleBefore = now().minus(leaseDuration);
+        Map<String, List<String>> servedBy = new java.util.TreeMap<>();
+        for (io.asyncreply.store.NodeInfo n : store.nodes()) {
+            boolean live = n.id().equals(nodeId) || !n.lastHeartbeat().isBefore(staleBefore);
+            Set<String> served = n.id().equals(nodeId) ? handlers.keySet() : n.types();
+            if (live) {
+                for (String t : served) {
+                    servedBy.computeIfAbsent(t, k -> new ArrayList<>()).add(n.id());
+                }
+            }
+        }
+        for (String t : handlers.keySet()) { // a store without a registry
+            List<String> nodes = servedBy.computeIfAbsent(t, k -> new ArrayList<>());
+            if (!nodes.contains(nodeId)) {
+                nodes.add(nodeId);
+            }
+        }
+        Map<String, io.asyncreply.store.TypeState> states = new java.util.HashMap<>();
+        for (io.asyncreply.store.TypeState s : store.typeStates()) {
+            states.put(s.type(), s);
+            servedBy.computeIfAbsent(s.type(), k -> new ArrayList<>());
+        }
+        List<TypeInfo> out = new ArrayList<>();
+        servedBy.forEach((type, nodes) -> {
+            io.asyncreply.store.TypeState s = states.get(type);
+            Collections.sort(nodes);
+            out.add(new TypeInfo(type, s == null ? 0 : s.queued(), s == null ? 0 : s.running(),
+                    s != null && s.paused(), nodes, handlers.containsKey(type)
+                            ? policies.getOrDefault(type, TypePolicy.DEFAULT) : null));
+        });
+        return out;
+    }
+
+    /** This node's policy of {@code type}: the configured one, or {@link TypePolicy#DEFAULT}. */
+    public TypePolicy policy(String type) {
+        return policies.getOrDefault(type, TypePolicy.DEFAULT);
     }
 
     /**
@@ -330,10 +510,18 @@ public final class TaskService implements AutoCloseable {
      * in order, while they are retained (as long as the task). Empty for an unknown task.
      */
     public List<TaskEvent> taskEvents(String id, long afterId, int limit) {
+        return taskEvents(id, afterId, limit, null);
+    }
+
+    /**
+     * {@link #taskEvents(String, long, int)} of a task of {@code owner} ({@code null}: anyone's);
+     * empty for another owner's task.
+     */
+    public List<TaskEvent> taskEvents(String id, long afterId, int limit, String owner) {
         if (!Ids.isWellFormed(id)) {
             return List.of();
         }
-        return store.taskEvents(id, afterId, limit);
+        return store.taskEvents(id, afterId, limit, owner);
     }
 
     // ---------------------------------------------------------------- shutdown
@@ -408,6 +596,7 @@ public final class TaskService implements AutoCloseable {
         private int maxAttempts = 5;
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private String nodeId;
+        private final Map<String, TypePolicy> policies = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -520,6 +709,19 @@ public final class TaskService implements AutoCloseable {
                 throw new IllegalArgumentException("grace must not be negative");
             }
             this.shutdownGrace = grace;
+            return this;
+        }
+
+        /**
+         * The policy of {@code type} on this node: limits, timeout, default priority, retries.
+         * Limits are enforced across every node sharing the store; give every node serving the
+         * type the same policy (the store applies the limits of the node that claims).
+         */
+        public Builder policy(String type, TypePolicy policy) {
+            if (!Limits.isTypeName(type)) {
+                throw new IllegalArgumentException("bad task type name: '" + type + "'");
+            }
+            policies.put(type, Objects.requireNonNull(policy, "policy"));
             return this;
         }
 

@@ -71,6 +71,9 @@ public final class MemoryTaskStore implements TaskStore {
     private final AtomicLong retainedBytes = new AtomicLong();
     /** The node registry: the services using this store (one, unless tests share it). */
     private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
+    private final MemoryTypes types = new MemoryTypes();
+    /** Held by claims of limited types (see {@link #claim}). */
+    private final Object limits = new Object();
 
     private final MemoryEventLog log;
 
@@ -134,6 +137,7 @@ public final class MemoryTaskStore implements TaskStore {
             byId.put(e.id, e);
             bySeq.put(e.seq, e);
             Task task = t.task();
+            types.queued(task.type(), 1);
             record(e, TaskEvent.of(TaskEvent.Kind.QUEUED, eventId, task, t.node(), task.submittedAt()));
             index(e, task, task.submittedAt());
         } finally {
@@ -160,6 +164,23 @@ public final class MemoryTaskStore implements TaskStore {
     public Optional<Task> find(String id) {
         MemoryEntry e = byId.get(id);
         return e == null ? Optional.empty() : Optional.of(e.task());
+    }
+
+    @Override
+    public Optional<Task> find(String id, String owner) {
+        MemoryEntry e = byId.get(id);
+        return e == null || !owns(e, owner) ? Optional.empty() : Optional.of(e.task());
+    }
+
+    @Override
+    public Optional<ClaimedTask> findWithPayload(String id, String owner) {
+        MemoryEntry e = byId.get(id);
+        byte[] p = e == null ? null : e.payload;
+        return p == null || !owns(e, owner) ? Optional.empty() : Optional.of(new ClaimedTask(e.task(), p, e.contentType));
+    }
+
+    private static boolean owns(MemoryEntry e, String owner) {
+        return owner == null || owner.equals(e.task().owner());
     }
 
     // ---------------------------------------------------------------- transitions
@@ -194,14 +215,19 @@ public final class MemoryTaskStore implements TaskStore {
 
     /** Bookkeeping after a change took {@code e} out of RUNNING or QUEUED into {@code after}. */
     private void moved(MemoryEntry e, Task before, Task after, Instant now) {
+        String type = after.type();
         if (before.status() == TaskStatus.RUNNING && after.status() != TaskStatus.RUNNING) {
             running.remove(e);
+            types.running(type, -1);
         }
         if (before.status() == TaskStatus.QUEUED && after.status() != TaskStatus.QUEUED) {
             queued.decrementAndGet();
+            types.queued(type, -1);
         }
         if (after.isTerminal()) {
-            e.payload = null;
+            if (after.status() == TaskStatus.SUCCEEDED) {
+                e.payload = null; // a task that failed or was cancelled keeps it: it may be retried
+            }
             TaskResult r = after.result();
             if (r != null) {
                 retainedBytes.addAndGet(r.size());
@@ -210,18 +236,36 @@ public final class MemoryTaskStore implements TaskStore {
             finished.add(e);
         } else if (after.status() == TaskStatus.QUEUED && before.status() != TaskStatus.QUEUED) {
             queued.incrementAndGet();
+            types.queued(type, 1);
             index(e, after, now);
         } else if (after.status() == TaskStatus.RUNNING && before.status() != TaskStatus.RUNNING) {
             running.add(e);
+            types.running(type, 1);
         }
     }
 
+    /**
+     * Paused types are passed over (their entries stay in the index). A request with limited types
+     * claims under {@link #limits}, so that counting what runs and taking more cannot interleave with
+     * another claim of the same types.
+     */
     @Override
     public List<ClaimedTask> claim(ClaimRequest request) {
+        if (request.limits().isEmpty()) {
+            return claim(request, null);
+        }
+        synchronized (limits) {
+            return claim(request, types.allowances(request.limits(), request.now()));
+        }
+    }
+
+    private List<ClaimedTask> claim(ClaimRequest request, Map<String, Integer> allowances) {
         Instant now = request.now();
         List<ClaimedTask> out = new ArrayList<>(Math.min(request.max(), 16));
+        java.util.function.Predicate<String> serves = type -> request.serves(type) && !types.isPaused(type)
+                && (allowances == null || allowances.getOrDefault(type, 1) > 0);
         while (out.size() < request.max()) {
-            MemoryEntry e = index.take(request::serves, now, x -> {
+            MemoryEntry e = index.take(serves, now, x -> {
                 Task t = x.task();
                 return t.status() == TaskStatus.QUEUED ? key(x, t) : null;
             });
@@ -231,6 +275,11 @@ public final class MemoryTaskStore implements TaskStore {
             ClaimedTask c = claimMemoryEntry(e, request, now);
             if (c != null) {
                 out.add(c);
+                String type = c.task().type();
+                if (allowances != null && allowances.containsKey(type)) {
+                    allowances.merge(type, -1, Integer::sum);
+                    types.took(type, request.limits().get(type));
+                }
             }
         }
         return out;
@@ -319,8 +368,13 @@ public final class MemoryTaskStore implements TaskStore {
 
     @Override
     public CancelResult cancel(String id, Instant now, String node) {
+        return cancel(id, now, node, null);
+    }
+
+    @Override
+    public CancelResult cancel(String id, Instant now, String node, String owner) {
         MemoryEntry e = byId.get(id);
-        if (e == null) {
+        if (e == null || !owns(e, owner)) {
             return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
         }
         while (true) {
@@ -497,6 +551,12 @@ public final class MemoryTaskStore implements TaskStore {
     }
 
     @Override
+    public List<TaskEvent> taskEvents(String taskId, long afterId, int limit, String owner) {
+        MemoryEntry e = byId.get(taskId);
+        return e == null || !owns(e, owner) ? List.of() : e.eventsAfter(afterId, limit);
+    }
+
+    @Override
     public List<TaskEvent> taskEvents(String taskId, long afterId, int limit) {
         MemoryEntry e = byId.get(taskId);
         return e == null ? List.of() : e.eventsAfter(afterId, limit);
@@ -506,7 +566,38 @@ public final class MemoryTaskStore implements TaskStore {
 
     @Override
     public void heartbeat(String nodeId, Instant startedAt, int running, Instant now) {
-        nodes.put(nodeId, new NodeInfo(nodeId, startedAt, now, running));
+        heartbeat(nodeId, startedAt, running, now, java.util.Set.of());
+    }
+
+    @Override
+    public void heartbeat(String nodeId, Instant startedAt, int running, Instant now, java.util.Set<String> served) {
+        nodes.put(nodeId, new NodeInfo(nodeId, startedAt, now, running, served));
+    }
+
+    @Override
+    public void pause(String type, boolean paused) {
+        types.pause(type, paused);
+    }
+
+    @Override
+    public List<TypeState> typeStates() {
+        return types.states();
+    }
+
+    @Override
+    public int cancelQueued(String type, String owner, Instant now, String node, int max) {
+        int n = 0;
+        for (MemoryEntry e : List.copyOf(bySeq.values())) {
+            if (n >= max) {
+                break;
+            }
+            Task t = e.task();
+            if (t.status() == TaskStatus.QUEUED && (type == null || type.equals(t.type())) && owns(e, owner)
+                    && cancel(e.id, now, node, owner).outcome() == CancelResult.Outcome.CANCELLED) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override

@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param idempotencyKey the client's key, or {@code null}; unique per owner
  * @param payloadDigest SHA-256 over type and payload when a key is given, else {@code null}
  * @param node the node that accepted it (recorded with its {@code queued} event), or {@code null}
+ * @param callback the URL its terminal event is delivered to, or {@code null}
  */
 public record NewTask(Task task, byte[] payload, String contentType, String idempotencyKey, byte[] payloadDigest,
-        String node) {
+        String node, String callback) {
     public NewTask {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(payload, "payload");
@@ -25,8 +26,14 @@ public record NewTask(Task task, byte[] payload, String contentType, String idem
         }
     }
 
-    /** A task accepted by an unnamed node. */
+    /** A task accepted by an unnamed node, without a callback. */
     public NewTask(Task task, byte[] payload, String contentType, String idempotencyKey, byte[] payloadDigest) {
-        this(task, payload, contentType, idempotencyKey, payloadDigest, null);
+        this(task, payload, contentType, idempotencyKey, payloadDigest, null, null);
+    }
+
+    /** A task without a callback. */
+    public NewTask(Task task, byte[] payload, String contentType, String idempotencyKey, byte[] payloadDigest,
+            String node) {
+        this(task, payload, contentType, idempotencyKey, payloadDigest, node, null);
     }
 }

@@ -45,6 +45,22 @@ public interface TaskStore extends AutoCloseable {
     Optional<Task> find(String id);
 
     /**
+     * The task of {@code owner}, or empty when unknown, purged, or another owner's: the owner is a
+     * condition of the read itself, not a check after it. {@code owner} null: any owner.
+     * Default: {@link #find(String)} and a comparison, for stores that keep no owners.
+     */
+    default Optional<Task> find(String id, String owner) {
+        return find(id).filter(t -> owner == null || owner.equals(t.owner()));
+    }
+
+    /**
+     * The task of {@code owner} with its payload (to submit it again), or empty as for
+     * {@link #find(String, String)}. A store may drop the payload of a task that succeeded; then
+     * it is empty for that task.
+     */
+    Optional<ClaimedTask> findWithPayload(String id, String owner);
+
+    /**
      * Claims up to {@code request.max()} ready tasks of the requested types, highest priority
      * first, then oldest run time, then oldest submission, each with
      * {@link io.asyncreply.task.Transitions#claim} and a {@code started} event; leased to the
@@ -99,6 +115,18 @@ public interface TaskStore extends AutoCloseable {
     default CancelResult cancel(String id, Instant now) {
         return cancel(id, now, null);
     }
+
+    /**
+     * {@link #cancel(String, Instant, String)} of a task of {@code owner} only (null: any owner);
+     * another owner's task is {@code NOT_FOUND}, and the owner is a condition of the read.
+     */
+    CancelResult cancel(String id, Instant now, String node, String owner);
+
+    /**
+     * Cancels up to {@code max} queued tasks of {@code type} (null: any type) of {@code owner}
+     * (null: any owner), oldest first, each with its {@code cancelled} event; returns how many.
+     */
+    int cancelQueued(String type, String owner, Instant now, String node, int max);
 
     /**
      * A page of tasks, newest first. A result is read with its bytes only when it is JSON of at most
@@ -172,6 +200,29 @@ public interface TaskStore extends AutoCloseable {
     /** Up to {@code limit} events of task {@code taskId} with ids after {@code afterId}, in order. */
     List<TaskEvent> taskEvents(String taskId, long afterId, int limit);
 
+    /**
+     * {@link #taskEvents(String, long, int)} of a task of {@code owner} only (null: any owner);
+     * empty for another owner's task, the owner being a condition of the read.
+     */
+    default List<TaskEvent> taskEvents(String taskId, long afterId, int limit, String owner) {
+        return owner == null || find(taskId, owner).isPresent() ? taskEvents(taskId, afterId, limit) : List.of();
+    }
+
+    // ---------------------------------------------------------------- types
+
+    /**
+     * Pauses or resumes claims of {@code type} on every node sharing the store (its tasks are still
+     * accepted, and queue). Default: not supported.
+     */
+    default void pause(String type, boolean paused) {
+        throw new UnsupportedOperationException("this store cannot pause task types");
+    }
+
+    /** Every type with queued or running tasks, or paused, with its counts. Default: none known. */
+    default List<TypeState> typeStates() {
+        return List.of();
+    }
+
     // ---------------------------------------------------------------- nodes
 
     /**
@@ -180,6 +231,11 @@ public interface TaskStore extends AutoCloseable {
      * every third of its lease. Default: no registry.
      */
     default void heartbeat(String nodeId, Instant startedAt, int running, Instant now) {
+    }
+
+    /** {@link #heartbeat(String, Instant, int, Instant)} that also records the task types the node serves. */
+    default void heartbeat(String nodeId, Instant startedAt, int running, Instant now, java.util.Set<String> types) {
+        heartbeat(nodeId, startedAt, running, now);
     }
 
     /** The node registry, ordered by node id. Default: empty (no registry). */

@@ -10,6 +10,11 @@ public enum Rejection {
     UNSUPPORTED_CONTENT_TYPE,
     /** The payload is not well-formed JSON, or the handler's own validation refused it. */
     INVALID_PAYLOAD,
+    /**
+     * An option of the submission is not valid: a priority out of range, a run time together with a
+     * delay, a malformed trace context, a time to live that is not positive, an owner too long.
+     */
+    INVALID_OPTION,
     /** The idempotency key was used before for another type or another payload. */
     IDEMPOTENCY_CONFLICT,
     /** The queue holds as many tasks as its capacity allows. */

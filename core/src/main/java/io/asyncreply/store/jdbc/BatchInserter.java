@@ -276,6 +276,7 @@ final class BatchInserter implements GroupCommitter.Batch {
                 Sql.setInstant(ps, 13, t.expiresAt());
                 Sql.setString(ps, 14, t.retryOf());
                 Sql.setString(ps, 15, t.traceparent());
+                Sql.setString(ps, 16, n.callback());
                 ps.addBatch();
             }
             counts = ps.executeBatch();
@@ -315,6 +316,7 @@ final class BatchInserter implements GroupCommitter.Batch {
         String[] retryOf = new String[n];
         String[] traceparent = new String[n];
         String[] node = new String[n];
+        String[] callback = new String[n];
         for (int j = 0; j < n; j++) {
             NewTask nt = batch.get(rows.get(j)).task();
             Task t = nt.task();
@@ -332,6 +334,7 @@ final class BatchInserter implements GroupCommitter.Batch {
             retryOf[j] = t.retryOf();
             traceparent[j] = t.traceparent();
             node[j] = nt.node();
+            callback[j] = nt.callback();
         }
         String channel = feed.eventsChannel();
         int inserted = 0;
@@ -351,6 +354,7 @@ final class BatchInserter implements GroupCommitter.Batch {
             ps.setArray(p++, c.createArrayOf("varchar", retryOf));
             ps.setArray(p++, c.createArrayOf("varchar", traceparent));
             ps.setArray(p++, c.createArrayOf("text", node));
+            ps.setArray(p++, c.createArrayOf("text", callback));
             if (channel != null) {
                 ps.setString(p++, channel);
                 ps.setString(p, PgChangeFeed.QUEUED);

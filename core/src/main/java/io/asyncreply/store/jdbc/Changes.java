@@ -108,13 +108,13 @@ final class Changes {
         return l;
     }
 
-    CancelResult cancel(String id, Instant now, String node) {
+    CancelResult cancel(String id, Instant now, String node, String owner) {
         CancelResult[] result = new CancelResult[1];
         tx.run("could not cancel a task", w -> tx.change(w, List.of(id), List.of(row -> {
             Transitions.CancelDecision d = Transitions.cancel(row.task(), now);
             result[0] = new CancelResult(d.outcome(), d.change() == null ? row.task() : d.change().after());
             return Optional.ofNullable(d.change());
-        }), nodeList(node), List.of(now)));
+        }), nodeList(node), List.of(now), owner));
         if (result[0] == null) {
             return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
         }
@@ -128,6 +128,20 @@ final class Changes {
         return tx.changeChunks("could not recover tasks with expired leases", dialect.selectExpired, now, Integer.MAX_VALUE,
                 node, true, row -> row.leaseUntil() != null && row.leaseUntil().isBefore(now)
                         ? Transitions.recover(row.task(), now, maxAttempts) : Optional.empty());
+    }
+
+    /** Cancels queued tasks of {@code type} (null: any) of {@code owner} (null: any), oldest first. */
+    int cancelQueued(String type, String owner, Instant now, String node, int max) {
+        return tx.changeChunks("could not cancel tasks", dialect.selectQueued(type != null, owner != null), (ps, limit) -> {
+            int i = 1;
+            if (type != null) {
+                ps.setString(i++, type);
+            }
+            if (owner != null) {
+                ps.setString(i++, owner);
+            }
+            ps.setInt(i, limit);
+        }, now, max, node, false, row -> Optional.ofNullable(Transitions.cancel(row.task(), now).change())).size();
     }
 
     List<Task> expire(Instant now, int max, String node) {

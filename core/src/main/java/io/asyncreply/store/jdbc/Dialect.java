@@ -45,6 +45,7 @@ final class Dialect {
     final String events;
     final String versions;
     final String nodes;
+    final String types;
     /** A page's snapshot columns: results are read only when they would be inlined. */
     final String pageSnapshot;
 
@@ -52,6 +53,18 @@ final class Dialect {
     final String insertEvent;
     final String find;
     final String findMany;
+    final String findOwned;
+    final String findPayload;
+    final String findPayloadOwned;
+    final String findManyOwned;
+    final String taskEventsOwned;
+    final String setPaused;
+    final String pausedTypes;
+    final String typeCounts;
+    final String ensureType;
+    final String lockType;
+    final String countRunning;
+    final String setTokens;
     final String update;
     final String renewLeases;
     final String countQueued;
@@ -84,14 +97,16 @@ final class Dialect {
         this.events = prefix + "events";
         this.versions = prefix + "schema_version";
         this.nodes = prefix + "nodes";
+        this.types = prefix + "types";
         this.pageSnapshot = SNAPSHOT_HEAD + "CASE WHEN result_json AND result_size <= " + Limits.MAX_INLINE_RESULT_BYTES
                 + " THEN result ELSE NULL END" + SNAPSHOT_TAIL;
 
         // 1 id, 2 type, 3 status, 4 submitted_at, 5 attempts, 6 run_at, 7 payload, 8 payload_type,
-        // 9 idempotency_key, 10 payload_digest, 11 owner, 12 priority, 13 expires_at, 14 retry_of, 15 traceparent
+        // 9 idempotency_key, 10 payload_digest, 11 owner, 12 priority, 13 expires_at, 14 retry_of, 15 traceparent,
+        // 16 callback_url
         String ins = "INSERT INTO " + tasks + " (id, type, status, submitted_at, attempts, run_at, payload, "
-                + "payload_type, idempotency_key, payload_digest, owner, priority, expires_at, retry_of, traceparent) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + "payload_type, idempotency_key, payload_digest, owner, priority, expires_at, retry_of, traceparent, "
+                + "callback_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         // PostgreSQL: a key taken meanwhile (another node) gives update count 0 instead of an error that
         // would abort the whole transaction. H2 has no such clause: a violation is caught and retried.
         this.insert = pg ? ins + " ON CONFLICT (owner, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"
@@ -109,6 +124,13 @@ final class Dialect {
         this.find = "SELECT " + SNAPSHOT + " FROM " + tasks + " WHERE id = ?";
         // 1 array of ids
         this.findMany = "SELECT " + SNAPSHOT + " FROM " + tasks + " WHERE id = ANY(?) ORDER BY seq";
+        // 1 array of ids, 2 owner
+        this.findManyOwned = "SELECT " + SNAPSHOT + " FROM " + tasks + " WHERE id = ANY(?) AND owner = ? ORDER BY seq";
+        // 1 id, 2 owner
+        this.findOwned = "SELECT " + SNAPSHOT + " FROM " + tasks + " WHERE id = ? AND owner = ?";
+        // 1 id [, 2 owner]: with the payload
+        this.findPayload = "SELECT " + SNAPSHOT + ", payload, payload_type FROM " + tasks + " WHERE id = ?";
+        this.findPayloadOwned = findPayload + " AND owner = ?";
 
         // The compare-and-set write of a decided snapshot (H2; PostgreSQL writes batches with PgApply).
         // 1 status, 2 started_at, 3 finished_at, 4 attempts, 5 progress, 6 result, 7 result_type, 8 result_size,
@@ -156,6 +178,9 @@ final class Dialect {
         // 1 task id, 2 after seq, 3 limit
         this.taskEvents = "SELECT " + EVENT + " FROM " + events + " e JOIN " + tasks + " t ON t.id = e.task_id "
                 + "WHERE e.task_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?";
+        // 1 task id, 2 owner, 3 after seq, 4 limit
+        this.taskEventsOwned = "SELECT " + EVENT + " FROM " + events + " e JOIN " + tasks + " t ON t.id = e.task_id "
+                + "WHERE e.task_id = ? AND t.owner = ? AND e.seq > ? ORDER BY e.seq LIMIT ?";
         // PostgreSQL: 1 after seq, 2 limit; with the statement snapshot's xmin and xmax (xid8, as numbers) in
         // columns 1 and 2, then EVENT from column 3 (see PgEventLog). H2: 1 after seq, 2 up to seq, 3 limit.
         this.readEvents = pg
@@ -166,14 +191,14 @@ final class Dialect {
                 : "SELECT " + EVENT + " FROM " + events + " e JOIN " + tasks + " t ON t.id = e.task_id "
                         + "WHERE e.seq > ? AND e.seq <= ? ORDER BY e.seq LIMIT ?";
 
-        // node registry. heartbeat: 1 node_id, 2 started_at, 3 last_heartbeat, 4 running (an upsert)
-        String cols = " (node_id, started_at, last_heartbeat, running) ";
-        this.heartbeat = pg ? "INSERT INTO " + nodes + cols + "VALUES (?, ?, ?, ?) ON CONFLICT (node_id) DO UPDATE "
+        // node registry. heartbeat: 1 node_id, 2 started_at, 3 last_heartbeat, 4 running, 5 types (an upsert)
+        String cols = " (node_id, started_at, last_heartbeat, running, types) ";
+        this.heartbeat = pg ? "INSERT INTO " + nodes + cols + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (node_id) DO UPDATE "
                 + "SET started_at = EXCLUDED.started_at, last_heartbeat = EXCLUDED.last_heartbeat, "
-                + "running = EXCLUDED.running"
-                : "MERGE INTO " + nodes + cols + "KEY (node_id) VALUES (?, ?, ?, ?)";
+                + "running = EXCLUDED.running, types = EXCLUDED.types"
+                : "MERGE INTO " + nodes + cols + "KEY (node_id) VALUES (?, ?, ?, ?, ?)";
         // 1 limit
-        this.listNodes = "SELECT node_id, started_at, last_heartbeat, running FROM " + nodes
+        this.listNodes = "SELECT node_id, started_at, last_heartbeat, running, types FROM " + nodes
                 + " ORDER BY node_id LIMIT ?";
         // 1 silent since
         this.forgetNodes = "DELETE FROM " + nodes + " WHERE last_heartbeat < ?";
@@ -183,6 +208,21 @@ final class Dialect {
         this.countOtherNodes = "SELECT COUNT(*) FROM " + nodes + " WHERE node_id <> ?";
         // PostgreSQL: 1 channel, 2 payload
         this.notify = "SELECT pg_notify(?, ?)";
+        // types. setPaused: 1 type, 2 paused (an upsert)
+        this.setPaused = pg ? "INSERT INTO " + types + " (type, paused) VALUES (?, ?) ON CONFLICT (type) DO UPDATE "
+                + "SET paused = EXCLUDED.paused" : "MERGE INTO " + types + " (type, paused) KEY (type) VALUES (?, ?)";
+        this.pausedTypes = "SELECT type FROM " + types + " WHERE paused";
+        this.typeCounts = "SELECT type, status, COUNT(*) FROM " + tasks + " WHERE status IN ('QUEUED', 'RUNNING') "
+                + "GROUP BY type, status";
+        // 1 type: the row a claim of a limited type locks, made if missing
+        this.ensureType = pg ? "INSERT INTO " + types + " (type) VALUES (?) ON CONFLICT (type) DO NOTHING"
+                : "MERGE INTO " + types + " (type) KEY (type) VALUES (?)";
+        // 1 type
+        this.lockType = "SELECT paused, tokens, tokens_at FROM " + types + " WHERE type = ? FOR UPDATE";
+        // 1 type: what runs of it on every node (the running rows are few: the lease index holds them)
+        this.countRunning = "SELECT COUNT(*) FROM " + tasks + " WHERE status = 'RUNNING' AND type = ?";
+        // 1 tokens, 2 tokens_at, 3 type
+        this.setTokens = "UPDATE " + types + " SET tokens = ?, tokens_at = ? WHERE type = ?";
         // PostgreSQL, for the rest of the transaction: read queue rows through the index that orders them.
         // Without statistics (a new table; autovacuum off) the planner takes the table for nearly empty and
         // picked a bitmap scan of every queued row plus a sort for each claim (6.1 ms with 20,000 queued,
@@ -199,11 +239,39 @@ final class Dialect {
      * changed since. Parameters: 1 now (run_at), 2 now (expiry), [3 array of types], then limit.
      */
     String selectReady(boolean byType) {
+        return selectReady(byType ? " AND type = ANY(?)" : "", true);
+    }
+
+    /**
+     * Ready tasks of the types a claim takes without limits: 1 now, 2 now, 3 array of types (or of
+     * the limited types to leave out, when {@code exclude}), 4 limit. Paused types are left out.
+     */
+    String selectReadyUnlimited(boolean exclude) {
+        return selectReady(exclude ? " AND NOT (type = ANY(?))" : " AND type = ANY(?)", true);
+    }
+
+    /** Ready tasks of one limited type (its row is locked, so it is not paused): 1 now, 2 now, 3 type, 4 limit. */
+    String selectReadyOfType() {
+        return selectReady(" AND type = ?", false);
+    }
+
+    private String selectReady(String typeCondition, boolean notPaused) {
         // "ORDER BY status, ..." on H2 although status is fixed: H2 2.5 only reads tasks_ready_ix in order
         // when the ORDER BY names its leading column too; without it, it sorted every queued row on each claim.
-        return "SELECT " + SNAPSHOT + ", payload, payload_type FROM " + tasks + " WHERE status = 'QUEUED' "
-                + "AND run_at <= ? AND (expires_at IS NULL OR expires_at > ?)" + (byType ? " AND type = ANY(?)" : "")
+        return "SELECT " + SNAPSHOT + ", payload, payload_type FROM " + tasks + " t WHERE status = 'QUEUED' "
+                + "AND run_at <= ? AND (expires_at IS NULL OR expires_at > ?)" + typeCondition
+                + (notPaused ? " AND NOT EXISTS (SELECT 1 FROM " + types + " p WHERE p.type = t.type AND p.paused)" : "")
                 + " ORDER BY " + (pg ? "" : "status, ") + "priority DESC, run_at, seq LIMIT ?"
+                + (pg ? " FOR UPDATE OF t SKIP LOCKED" : "");
+    }
+
+    /**
+     * Queued tasks to cancel in bulk, oldest first: [1 type] [2 owner] then limit; PostgreSQL skips
+     * rows other transactions hold.
+     */
+    String selectQueued(boolean byType, boolean byOwner) {
+        return "SELECT " + SNAPSHOT + " FROM " + tasks + " WHERE status = 'QUEUED'" + (byType ? " AND type = ?" : "")
+                + (byOwner ? " AND owner = ?" : "") + " ORDER BY " + (pg ? "" : "status, ") + "seq LIMIT ?"
                 + (pg ? " FOR UPDATE SKIP LOCKED" : "");
     }
 
@@ -214,20 +282,22 @@ final class Dialect {
      * look-up is left out ({@code ON CONFLICT DO NOTHING}). Arrays: 1 id, 2 type, 3 submitted_at,
      * 4 run_at (microseconds since the epoch), 5 payload, 6 payload_type, 7 idempotency_key,
      * 8 payload_digest, 9 owner, 10 priority, 11 expires_at (microseconds), 12 retry_of,
-     * 13 traceparent, 14 node.
+     * 13 traceparent, 14 node, 15 callback_url.
      */
     String insertWithEvents(boolean notify) {
         String ts = "(TIMESTAMPTZ 'epoch' + v.%s * INTERVAL '1 microsecond')";
         return "WITH v AS (SELECT * FROM unnest(CAST(? AS varchar[]), CAST(? AS varchar[]), CAST(? AS bigint[]), "
                 + "CAST(? AS bigint[]), CAST(? AS bytea[]), CAST(? AS text[]), CAST(? AS varchar[]), CAST(? AS bytea[]), "
                 + "CAST(? AS varchar[]), CAST(? AS smallint[]), CAST(? AS bigint[]), CAST(? AS varchar[]), "
-                + "CAST(? AS varchar[]), CAST(? AS text[])) AS v(id, type, submitted_at, run_at, payload, payload_type, "
-                + "idempotency_key, payload_digest, owner, priority, expires_at, retry_of, traceparent, node)), "
+                + "CAST(? AS varchar[]), CAST(? AS text[]), CAST(? AS text[])) AS v(id, type, submitted_at, run_at, "
+                + "payload, payload_type, idempotency_key, payload_digest, owner, priority, expires_at, retry_of, "
+                + "traceparent, node, callback_url)), "
                 + "t AS (INSERT INTO " + tasks + " (id, type, status, submitted_at, attempts, run_at, payload, "
-                + "payload_type, idempotency_key, payload_digest, owner, priority, expires_at, retry_of, traceparent) "
-                + "SELECT v.id, v.type, 'QUEUED', " + String.format(ts, "submitted_at") + ", 0, "
+                + "payload_type, idempotency_key, payload_digest, owner, priority, expires_at, retry_of, traceparent, "
+                + "callback_url) SELECT v.id, v.type, 'QUEUED', " + String.format(ts, "submitted_at") + ", 0, "
                 + String.format(ts, "run_at") + ", v.payload, v.payload_type, v.idempotency_key, v.payload_digest, "
-                + "v.owner, v.priority, " + String.format(ts, "expires_at") + ", v.retry_of, v.traceparent FROM v "
+                + "v.owner, v.priority, " + String.format(ts, "expires_at") + ", v.retry_of, v.traceparent, "
+                + "v.callback_url FROM v "
                 + "ON CONFLICT (owner, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING "
                 + "RETURNING id, submitted_at, run_at), "
                 + "e AS (INSERT INTO " + events + " (task_id, kind, made_at, node, status, attempts, run_at, "

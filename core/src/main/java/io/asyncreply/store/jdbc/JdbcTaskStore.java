@@ -12,6 +12,7 @@ import io.asyncreply.store.SeqCursor;
 import io.asyncreply.store.StoreEvents;
 import io.asyncreply.store.StoreException;
 import io.asyncreply.store.TaskStore;
+import io.asyncreply.store.TypeState;
 import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Limits;
 import io.asyncreply.task.Task;
@@ -193,6 +194,39 @@ public final class JdbcTaskStore implements TaskStore {
     }
 
     @Override
+    public Optional<Task> find(String id, String owner) {
+        if (owner == null) {
+            return find(id);
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.findOwned)) {
+            ps.setString(1, id);
+            ps.setString(2, owner);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.task(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("could not read a task", e);
+        }
+    }
+
+    @Override
+    public Optional<ClaimedTask> findWithPayload(String id, String owner) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(owner == null ? dialect.findPayload : dialect.findPayloadOwned)) {
+            ps.setString(1, id);
+            if (owner != null) {
+                ps.setString(2, owner);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new ClaimedTask(Rows.task(rs), rs.getBytes(Rows.EXTRA_1),
+                        rs.getString(Rows.EXTRA_2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("could not read a task", e);
+        }
+    }
+
+    @Override
     public TaskPage list(TaskQuery query) {
         Long before = query.cursor() == null ? null : SeqCursor.decode(query.cursor());
         String sql = dialect.list(query.status() != null, query.type() != null, query.owner() != null, before != null);
@@ -290,7 +324,17 @@ public final class JdbcTaskStore implements TaskStore {
 
     @Override
     public CancelResult cancel(String id, Instant now, String node) {
-        return changes.cancel(id, now, node);
+        return changes.cancel(id, now, node, null);
+    }
+
+    @Override
+    public CancelResult cancel(String id, Instant now, String node, String owner) {
+        return changes.cancel(id, now, node, owner);
+    }
+
+    @Override
+    public int cancelQueued(String type, String owner, Instant now, String node, int max) {
+        return changes.cancelQueued(type, owner, now, node, max);
     }
 
     @Override
@@ -332,6 +376,29 @@ public final class JdbcTaskStore implements TaskStore {
     }
 
     @Override
+    public List<TaskEvent> taskEvents(String taskId, long afterId, int limit, String owner) {
+        if (owner == null) {
+            return taskEvents(taskId, afterId, limit);
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(dialect.taskEventsOwned)) {
+            ps.setString(1, taskId);
+            ps.setString(2, owner);
+            ps.setLong(3, afterId);
+            ps.setInt(4, limit);
+            List<TaskEvent> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Rows.event(rs, 1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw Sql.failure("could not read the events of a task", e);
+        }
+    }
+
+    @Override
     public List<TaskEvent> taskEvents(String taskId, long afterId, int limit) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.taskEvents)) {
             ps.setString(1, taskId);
@@ -354,7 +421,12 @@ public final class JdbcTaskStore implements TaskStore {
     /** Upserts the node's row in {@code <prefix>nodes}. */
     @Override
     public void heartbeat(String nodeId, Instant startedAt, int running, Instant now) {
-        nodes.heartbeat(nodeId, startedAt, running, now);
+        heartbeat(nodeId, startedAt, running, now, java.util.Set.of());
+    }
+
+    @Override
+    public void heartbeat(String nodeId, Instant startedAt, int running, Instant now, java.util.Set<String> served) {
+        nodes.heartbeat(nodeId, startedAt, running, now, served);
         long asked = System.nanoTime();
         feed.otherNodes(nodes.othersExist(nodeId), asked); // notify only while someone else may listen
     }
@@ -373,6 +445,18 @@ public final class JdbcTaskStore implements TaskStore {
     @Override
     public boolean forgetNode(String nodeId) {
         return nodes.forgetNode(nodeId);
+    }
+
+    // ---------------------------------------------------------------- types
+
+    @Override
+    public void pause(String type, boolean paused) {
+        nodes.pause(type, paused);
+    }
+
+    @Override
+    public List<TypeState> typeStates() {
+        return nodes.typeStates();
     }
 
     // ---------------------------------------------------------------- events, life cycle

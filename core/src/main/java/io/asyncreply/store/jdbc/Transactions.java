@@ -125,9 +125,17 @@ final class Transactions {
     }
 
     Map<String, Rows.Leased> read(Connection c, Collection<String> ids) throws SQLException {
+        return read(c, ids, null);
+    }
+
+    /** The rows of {@code ids} of {@code owner} (null: any owner): the owner is a condition of the read. */
+    Map<String, Rows.Leased> read(Connection c, Collection<String> ids, String owner) throws SQLException {
         Map<String, Rows.Leased> found = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(dialect.findMany)) {
+        try (PreparedStatement ps = c.prepareStatement(owner == null ? dialect.findMany : dialect.findManyOwned)) {
             ps.setArray(1, ids(c, ids));
+            if (owner != null) {
+                ps.setString(2, owner);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Rows.Leased l = Rows.leased(rs);
@@ -161,6 +169,12 @@ final class Transactions {
      */
     List<Optional<Task>> change(ChangeWriter w, List<String> ids, List<Decide> decide, List<String> nodes,
             List<Instant> ats) throws SQLException {
+        return change(w, ids, decide, nodes, ats, null);
+    }
+
+    /** {@link #change} of the tasks of {@code owner} only (null: any owner). */
+    List<Optional<Task>> change(ChangeWriter w, List<String> ids, List<Decide> decide, List<String> nodes,
+            List<Instant> ats, String owner) throws SQLException {
         int n = ids.size();
         List<Optional<Task>> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -174,7 +188,7 @@ final class Transactions {
             if (round > CAS_ROUNDS) {
                 throw new SQLException("tasks kept changing while their change was written", "40001");
             }
-            Map<String, Rows.Leased> current = read(w.connection(), new LinkedHashSet<>(pick(ids, todo)));
+            Map<String, Rows.Leased> current = read(w.connection(), new LinkedHashSet<>(pick(ids, todo)), owner);
             List<ChangeWriter.Planned> planned = new ArrayList<>(todo.size());
             List<Integer> index = new ArrayList<>(todo.size());
             Set<String> inThisRound = new HashSet<>();
@@ -225,6 +239,20 @@ final class Transactions {
      */
     List<Task> changeChunks(String what, String select, Instant now, int max, String node, boolean recovery,
             Decide decide) {
+        return changeChunks(what, select, (ps, limit) -> {
+            Sql.setInstant(ps, 1, now);
+            ps.setInt(2, limit);
+        }, now, max, node, recovery, decide);
+    }
+
+    /** Binds a chunk's select: its conditions, then {@code limit}. */
+    interface ChunkBinder {
+        void bind(PreparedStatement ps, int limit) throws SQLException;
+    }
+
+    /** {@link #changeChunks(String, String, Instant, int, String, boolean, Decide)} with any select. */
+    List<Task> changeChunks(String what, String select, ChunkBinder binder, Instant now, int max, String node,
+            boolean recovery, Decide decide) {
         List<Task> changed = new ArrayList<>();
         while (changed.size() < max) {
             int limit = Math.min(chunk, max - changed.size());
@@ -239,8 +267,7 @@ final class Transactions {
                         }
                     }
                     try (PreparedStatement ps = w.connection().prepareStatement(select)) {
-                        Sql.setInstant(ps, 1, now);
-                        ps.setInt(2, limit);
+                        binder.bind(ps, limit);
                         rows = readAll(ps);
                     }
                     selected[0] = rows.size();

@@ -12,6 +12,7 @@ ALTER TABLE {prefix}tasks ADD COLUMN IF NOT EXISTS retry_of CHARACTER VARYING(64
 ALTER TABLE {prefix}tasks ADD COLUMN IF NOT EXISTS traceparent CHARACTER VARYING(55);
 ALTER TABLE {prefix}tasks ADD COLUMN IF NOT EXISTS result_size BIGINT;
 ALTER TABLE {prefix}tasks ADD COLUMN IF NOT EXISTS result_json BOOLEAN DEFAULT FALSE NOT NULL;
+ALTER TABLE {prefix}tasks ADD COLUMN IF NOT EXISTS callback_url CHARACTER VARYING;
 
 UPDATE {prefix}tasks SET error_code = CASE
         WHEN error_message LIKE 'Abandoned after %' THEN 'abandoned'
@@ -52,3 +53,15 @@ CREATE TABLE IF NOT EXISTS {prefix}events (
     CONSTRAINT {prefix}events_pk PRIMARY KEY (seq)
 );
 CREATE INDEX IF NOT EXISTS {prefix}events_task_ix ON {prefix}events (task_id, seq);
+
+-- task types: paused or not, and the token bucket of a rate-limited type
+CREATE TABLE IF NOT EXISTS {prefix}types (
+    type       CHARACTER VARYING(100) NOT NULL,
+    paused     BOOLEAN DEFAULT FALSE NOT NULL,
+    tokens     DOUBLE PRECISION,
+    tokens_at  TIMESTAMP WITH TIME ZONE,
+    CONSTRAINT {prefix}types_pk PRIMARY KEY (type)
+);
+
+-- the node registry also says which task types each node serves (comma-separated)
+ALTER TABLE {prefix}nodes ADD COLUMN IF NOT EXISTS types CHARACTER VARYING DEFAULT '' NOT NULL;

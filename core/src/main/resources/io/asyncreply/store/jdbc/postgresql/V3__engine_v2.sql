@@ -13,6 +13,7 @@ ALTER TABLE {prefix}tasks ADD COLUMN IF NOT EXISTS retry_of VARCHAR(64);
 ALTER TABLE {prefix}tasks ADD COLUMN IF NOT EXISTS traceparent VARCHAR(55);
 ALTER TABLE {prefix}tasks ADD COLUMN IF NOT EXISTS result_size BIGINT;
 ALTER TABLE {prefix}tasks ADD COLUMN IF NOT EXISTS result_json BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE {prefix}tasks ADD COLUMN IF NOT EXISTS callback_url TEXT;
 
 UPDATE {prefix}tasks SET error_code = CASE
         WHEN error_message LIKE 'Abandoned after %' THEN 'abandoned'
@@ -56,3 +57,16 @@ CREATE TABLE IF NOT EXISTS {prefix}events (
     CONSTRAINT {prefix}events_pk PRIMARY KEY (seq)
 );
 CREATE INDEX IF NOT EXISTS {prefix}events_task_ix ON {prefix}events (task_id, seq);
+
+-- task types: paused or not, and the token bucket of a rate-limited type. A claim of a limited type
+-- locks its row (FOR UPDATE), so that nodes claiming it at once count what runs one after the other.
+CREATE TABLE IF NOT EXISTS {prefix}types (
+    type       VARCHAR(100) NOT NULL,
+    paused     BOOLEAN      NOT NULL DEFAULT FALSE,
+    tokens     DOUBLE PRECISION,
+    tokens_at  TIMESTAMP WITH TIME ZONE,
+    CONSTRAINT {prefix}types_pk PRIMARY KEY (type)
+);
+
+-- the node registry also says which task types each node serves (comma-separated)
+ALTER TABLE {prefix}nodes ADD COLUMN IF NOT EXISTS types TEXT NOT NULL DEFAULT '';
