@@ -1093,17 +1093,6 @@ public abstract class ContractSuite {
     }
 
     @Test
-    void aResultWhoseContentTypeIsNotAMediaTypeIsServedAsOctetStream() {
-        String id = acceptedId("echo", bytes("odd"), "not a media type");
-        awaitTerminal(id);
-
-        Reply r = api.get("tasks/" + id + "/result");
-        assertThat(r.status()).as("%s", r).isEqualTo(200);
-        assertThat(r.mediaType()).isEqualTo("application/octet-stream");
-        assertThat(r.text()).isEqualTo("odd");
-    }
-
-    @Test
     void jsonWithAByteOrderMarkIsNotInlinedAndTheTaskAndListStayValidJson() {
         byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'};
         String id = acceptedId("echo", bom, JSON);

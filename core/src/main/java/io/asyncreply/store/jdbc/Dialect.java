@@ -181,13 +181,13 @@ final class Dialect {
         // 1 task id, 2 owner, 3 after seq, 4 limit
         this.taskEventsOwned = "SELECT " + EVENT + " FROM " + events + " e JOIN " + tasks + " t ON t.id = e.task_id "
                 + "WHERE e.task_id = ? AND t.owner = ? AND e.seq > ? ORDER BY e.seq LIMIT ?";
-        // PostgreSQL: 1 after seq, 2 limit; with the statement snapshot's xmin and xmax (xid8, as numbers) in
-        // columns 1 and 2, then EVENT from column 3 (see PgEventLog). H2: 1 after seq, 2 up to seq, 3 limit.
+        // PostgreSQL: 1 after seq, 2 limit; with the statement snapshot's xmin (xid8, as a number) in
+        // column 1, then EVENT from column 2 (see PgEventLog). H2: 1 after seq, 2 up to seq, 3 limit.
         this.readEvents = pg
                 ? "SELECT CAST(CAST(pg_snapshot_xmin(pg_current_snapshot()) AS TEXT) AS BIGINT), "
-                        + "CAST(CAST(pg_snapshot_xmax(pg_current_snapshot()) AS TEXT) AS BIGINT), x.* FROM (SELECT 1) one "
+                        + "x.* FROM (SELECT 1) one "
                         + "LEFT JOIN LATERAL (SELECT " + EVENT + " FROM " + events + " e JOIN " + tasks
-                        + " t ON t.id = e.task_id WHERE e.seq > ? ORDER BY e.seq LIMIT ?) x ON TRUE ORDER BY 3"
+                        + " t ON t.id = e.task_id WHERE e.seq > ? ORDER BY e.seq LIMIT ?) x ON TRUE ORDER BY 2"
                 : "SELECT " + EVENT + " FROM " + events + " e JOIN " + tasks + " t ON t.id = e.task_id "
                         + "WHERE e.seq > ? AND e.seq <= ? ORDER BY e.seq LIMIT ?";
 

@@ -144,6 +144,48 @@ class PgEventLogTest {
                 TaskEvent.Kind.CANCELLED);
     }
 
+    /**
+     * The race PostgreSQL's snapshot bounds hide: W got its transaction id first, T got a later one
+     * and took the earlier event id, W took the later event id and committed. Now no transaction
+     * newer than T has completed, so a snapshot's xmax (one past the newest <em>completed</em>
+     * transaction) is T's id itself, T is not among its in-progress ids, and its xmin is T's id too:
+     * a rule "final once xmin reaches the gap's xmax" takes T's event for rolled back while T runs.
+     */
+    @Test
+    void anEarlierEventOfATransactionNewerThanEveryCompletedOneIsWaitedFor() throws Exception {
+        JdbcTaskStore s = store(false);
+        Task x = submit(s);
+        Task y = submit(s);
+        EventCursor[] cursor = {s.eventHead()};
+
+        try (Connection w = db().getConnection()) {
+            w.setAutoCommit(false);
+            try (PreparedStatement ps = w.prepareStatement("UPDATE " + s.tasksTable() + " SET progress = 2 WHERE id = ?")) {
+                ps.setString(1, y.id()); // W has its transaction id now
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            try (Connection t = openTransactionWithAnEvent(s, x)) { // T: a newer transaction id, the earlier event id
+                try (PreparedStatement ps = w.prepareStatement("INSERT INTO " + s.eventsTable() + " (task_id, kind, "
+                        + "made_at, status, attempts, progress, cancel_requested) VALUES (?, 'progress', now(), "
+                        + "'QUEUED', 0, 2, false)")) {
+                    ps.setString(1, y.id());
+                    ps.executeUpdate();
+                }
+                w.commit();
+
+                for (int i = 0; i < 3; i++) {
+                    EventPage held = s.readEvents(cursor[0], 100);
+                    assertThat(held.events()).as("read %d: W's event waits for T's earlier one", i).isEmpty();
+                    assertThat(held.pending()).isTrue();
+                    cursor[0] = held.next();
+                }
+                t.commit();
+            }
+        }
+        List<TaskEvent> got = readAll(s, cursor);
+        assertThat(got).extracting(TaskEvent::taskId).containsExactly(x.id(), y.id());
+    }
+
     @Test
     void anIdTakenByATransactionThatRolledBackIsPassedOnceOlderTransactionsHaveEnded() throws Exception {
         JdbcTaskStore s = store(false);
