@@ -84,7 +84,9 @@ final class MemoryTypes {
             double seconds = Duration.between(t.tokensAt, now).toNanos() / 1e9;
             t.tokens = Math.min(burst, t.tokens + seconds * rate);
         }
-        t.tokensAt = now;
+        if (t.tokensAt == null || now.isAfter(t.tokensAt)) { // a claim with an older clock adds no time
+            t.tokensAt = now;
+        }
     }
 
     List<TypeState> states() {

@@ -1088,6 +1088,183 @@ public abstract class TaskStoreContract {
         assertThat(find(b.id()).owner()).isEqualTo("bob");
     }
 
+    // ---------------------------------------------------------------- owners
+
+    protected Task insertOwned(String owner, String type, Instant at) throws Exception {
+        return insertTask(Task.queued(newId(), type, at).toBuilder().owner(owner).build());
+    }
+
+    @Test
+    void theAnonymousOwnerAndANamedOneMayUseTheSameKey() throws Exception {
+        byte[] p = bytes("same");
+        Task anon = Task.queued(newId(), "echo", T0);
+        Task alice = Task.queued(newId(), "echo", ms(1)).toBuilder().owner("alice").build();
+
+        assertThat(insert(new NewTask(anon, p, null, "k", digest("echo", p)), NO_LIMIT))
+                .isInstanceOf(InsertResult.Inserted.class);
+        assertThat(insert(new NewTask(alice, p, null, "k", digest("echo", p)), NO_LIMIT))
+                .isInstanceOf(InsertResult.Inserted.class);
+        assertThat(find(anon.id()).owner()).isNull();
+    }
+
+    @Test
+    void anotherOwnersTaskIsUnknownToEveryOwnerScopedRead() throws Exception {
+        Task a = insertOwned("alice", "echo", T0);
+
+        assertThat(store.find(a.id(), "bob")).isEmpty();
+        assertThat(store.findWithPayload(a.id(), "bob")).isEmpty();
+        assertThat(store.taskEvents(a.id(), 0, 10, "bob")).isEmpty();
+        assertThat(store.cancel(a.id(), ms(1), "n", "bob").outcome()).isEqualTo(CancelResult.Outcome.NOT_FOUND);
+        assertThat(find(a.id()).status()).isEqualTo(TaskStatus.QUEUED);
+
+        assertThat(store.find(a.id(), "alice")).isPresent();
+        assertThat(store.find(a.id(), null)).as("null: anyone's").isPresent();
+        assertThat(store.findWithPayload(a.id(), "alice")).get().extracting(c -> new String(c.payload(),
+                StandardCharsets.UTF_8)).isEqualTo("x");
+        assertThat(store.taskEvents(a.id(), 0, 10, "alice")).extracting(TaskEvent::kind)
+                .containsExactly(TaskEvent.Kind.QUEUED);
+        assertThat(store.cancel(a.id(), ms(2), "n", "alice").outcome()).isEqualTo(CancelResult.Outcome.CANCELLED);
+    }
+
+    @Test
+    void anAnonymousTaskIsNotANamedOwnersTask() throws Exception {
+        Task anon = submit(T0);
+
+        assertThat(store.find(anon.id(), "alice")).isEmpty();
+        assertThat(store.cancel(anon.id(), ms(1), "n", "alice").outcome()).isEqualTo(CancelResult.Outcome.NOT_FOUND);
+    }
+
+    @Test
+    void aListForAnOwnerHoldsOnlyThatOwnersTasks() throws Exception {
+        Task a1 = insertOwned("alice", "echo", T0);
+        insertOwned("bob", "echo", ms(1));
+        Task a2 = insertOwned("alice", "sleep", ms(2));
+        submit(ms(3));
+
+        TaskPage page = store.list(new TaskQuery(null, null, "alice", 10, null));
+
+        assertThat(page.items()).extracting(Task::id).containsExactly(a2.id(), a1.id());
+    }
+
+    @Test
+    void theFailedTasksPayloadIsKeptForARetry() throws Exception {
+        Task t = submit(T0);
+        ClaimedTask c = claim("n", ms(1));
+        store.finish(t.id(), c.attempt(), Outcome.failed(new TaskError("handler-error", "no")), ms(2)).orElseThrow();
+
+        assertThat(store.findWithPayload(t.id(), null)).get().satisfies(x -> {
+            assertThat(x.task().status()).isEqualTo(TaskStatus.FAILED);
+            assertThat(new String(x.payload(), StandardCharsets.UTF_8)).isEqualTo("payload");
+            assertThat(x.contentType()).isEqualTo("text/plain");
+        });
+    }
+
+    // ---------------------------------------------------------------- types: pause, bulk cancel, limits
+
+    @Test
+    void aPausedTypeIsNotClaimedUntilResumed() throws Exception {
+        Task sleep = submit("sleep", T0);
+        Task echo = submit("echo", ms(1));
+        store.pause("sleep", true);
+
+        assertThat(store.claim(new ClaimRequest("n", null, 5, ms(10), ms(10).plus(LEASE))))
+                .extracting(x -> x.task().id()).containsExactly(echo.id());
+        assertThat(store.typeStates()).filteredOn(TypeState::type, "sleep").singleElement()
+                .satisfies(st -> assertThat(st.paused()).isTrue());
+
+        store.pause("sleep", false);
+        assertThat(store.claim(new ClaimRequest("n", null, 5, ms(11), ms(11).plus(LEASE))))
+                .extracting(x -> x.task().id()).containsExactly(sleep.id());
+    }
+
+    @Test
+    void aPausedLimitedTypeIsNotClaimedEither() throws Exception {
+        submit("sleep", T0);
+        store.pause("sleep", true);
+
+        assertThat(store.claim(new ClaimRequest("n", null, 5, ms(10), ms(10).plus(LEASE),
+                java.util.Map.of("sleep", io.asyncreply.task.TypePolicy.DEFAULT.withConcurrency(3))))).isEmpty();
+    }
+
+    @Test
+    void typeStatesCountQueuedAndRunningTasksPerType() throws Exception {
+        submit("echo", T0);
+        submit("echo", ms(1));
+        submit("sleep", ms(2));
+        store.claim(new ClaimRequest("n", Set.of("echo"), 1, ms(10), ms(10).plus(LEASE)));
+
+        assertThat(store.typeStates()).filteredOn(st -> !st.paused() || st.queued() + st.running() > 0)
+                .containsExactly(new TypeState("echo", false, 1, 1), new TypeState("sleep", false, 1, 0));
+    }
+
+    @Test
+    void cancelQueuedEndsOnlyQueuedTasksOfThatTypeAndOwnerEachWithItsEvent() throws Exception {
+        Task a1 = insertOwned("alice", "sleep", T0);
+        Task a2 = insertOwned("alice", "sleep", ms(1));
+        Task a3 = insertOwned("alice", "sleep", ms(2));
+        Task echo = insertOwned("alice", "echo", ms(3));
+        Task bob = insertOwned("bob", "sleep", ms(4));
+        ClaimedTask running = claim("n", ms(5)); // a1, the oldest
+        assertThat(running.task().id()).isEqualTo(a1.id());
+
+        int n = store.cancelQueued("sleep", "alice", ms(6), "n", 1);
+        assertThat(n).isEqualTo(1);
+        assertThat(find(a2.id()).status()).as("oldest queued first").isEqualTo(TaskStatus.CANCELLED);
+        assertThat(find(a3.id()).status()).isEqualTo(TaskStatus.QUEUED);
+
+        assertThat(store.cancelQueued("sleep", "alice", ms(7), "n", 100)).isEqualTo(1);
+        assertThat(find(a3.id()).status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(find(a1.id()).status()).as("running: not touched").isEqualTo(TaskStatus.RUNNING);
+        assertThat(find(echo.id()).status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(find(bob.id()).status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(store.taskEvents(a3.id(), 0, 10)).extracting(TaskEvent::kind)
+                .containsExactly(TaskEvent.Kind.QUEUED, TaskEvent.Kind.CANCELLED);
+
+        assertThat(store.cancelQueued(null, null, ms(8), "n", 100)).as("every type, every owner").isEqualTo(2);
+        assertThat(find(bob.id()).status()).isEqualTo(TaskStatus.CANCELLED);
+    }
+
+    @Test
+    void aClaimTakesNoMoreOfATypeThanItsConcurrencyLeavesAcrossClaims() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            submit("sleep", ms(i));
+        }
+        Task echo = submit("echo", ms(10));
+        java.util.Map<String, io.asyncreply.task.TypePolicy> limits = java.util.Map.of("sleep",
+                io.asyncreply.task.TypePolicy.DEFAULT.withConcurrency(2));
+
+        List<ClaimedTask> first = store.claim(new ClaimRequest("a", null, 10, ms(20), ms(20).plus(LEASE), limits));
+        assertThat(first).extracting(x -> x.task().type()).containsExactlyInAnyOrder("sleep", "sleep", "echo");
+        assertThat(store.claim(new ClaimRequest("b", null, 10, ms(21), ms(21).plus(LEASE), limits)))
+                .as("another node: two run already").isEmpty();
+
+        ClaimedTask done = first.stream().filter(x -> x.task().type().equals("sleep")).findFirst().orElseThrow();
+        store.finish(done.task().id(), done.attempt(), Outcome.succeeded(TaskResult.empty()), ms(22)).orElseThrow();
+        assertThat(store.claim(new ClaimRequest("b", null, 10, ms(23), ms(23).plus(LEASE), limits)))
+                .hasSize(1);
+        assertThat(find(echo.id()).status()).isEqualTo(TaskStatus.RUNNING);
+    }
+
+    @Test
+    void aRateLimitedTypeStartsNoMoreThanItsTokensAllow() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            submit("sleep", ms(i));
+        }
+        java.util.Map<String, io.asyncreply.task.TypePolicy> limits = java.util.Map.of("sleep",
+                io.asyncreply.task.TypePolicy.DEFAULT.withRate(2));
+        Instant t = ms(1000);
+
+        assertThat(store.claim(new ClaimRequest("a", null, 10, t, t.plus(LEASE), limits)))
+                .as("a full bucket: one second's worth").hasSize(2);
+        assertThat(store.claim(new ClaimRequest("b", null, 10, t.plusMillis(100), t.plus(LEASE), limits))).isEmpty();
+        assertThat(store.claim(new ClaimRequest("b", null, 10, t.plusMillis(500), t.plus(LEASE), limits)))
+                .as("half a second later: one token").hasSize(1);
+        assertThat(store.claim(new ClaimRequest("a", null, 10, t.plusMillis(400), t.plus(LEASE), limits)))
+                .as("an older clock adds no time").isEmpty();
+        assertThat(store.claim(new ClaimRequest("a", null, 10, t.plusMillis(5000), t.plus(LEASE), limits)))
+                .as("a bucket holds one second's worth at most").hasSize(2);
+    }
+
     @Test
     void aPageReadsOnlyResultsItWouldInline() throws Exception {
         Task big = submit(T0);
