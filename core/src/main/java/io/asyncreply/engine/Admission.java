@@ -16,6 +16,7 @@ import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TypePolicy;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -158,7 +159,7 @@ final class Admission {
             throw new IllegalArgumentException("delay must not be negative.");
         }
         Instant runAt = r.runAt() != null ? (r.runAt().isBefore(now) ? now : r.runAt().truncatedTo(
-                java.time.temporal.ChronoUnit.MILLIS)) : r.delay() != null ? now.plus(r.delay()) : now;
+                ChronoUnit.MILLIS)) : r.delay() != null ? now.plus(r.delay()) : now;
         Instant expiresAt = null;
         if (r.ttl() != null) {
             if (r.ttl().isZero() || r.ttl().isNegative()) {

@@ -3,12 +3,14 @@ package io.asyncreply.engine;
 import io.asyncreply.store.ClaimRequest;
 import io.asyncreply.store.ClaimedTask;
 import io.asyncreply.store.TaskStore;
+import io.asyncreply.task.TypePolicy;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,7 +34,7 @@ final class Claimer {
     private final Duration lease;
     private final long pollMillis;
     private final int maxBatch;
-    private final java.util.Map<String, io.asyncreply.task.TypePolicy> policies;
+    private final Map<String, TypePolicy> policies;
     private final Handoff handoff;
     private final Runnable claimed;
     private final WorkSignal signal;
@@ -41,7 +43,7 @@ final class Claimer {
     private volatile boolean stopping;
 
     /** {@code claimed}: called after every claim that got tasks (pokes the event dispatcher). */
-    Claimer(TaskStore store, Set<String> types, java.util.Map<String, io.asyncreply.task.TypePolicy> policies,
+    Claimer(TaskStore store, Set<String> types, Map<String, TypePolicy> policies,
             String nodeId, Clock clock, Duration lease, long pollMillis, int maxBatch, Handoff handoff,
             WorkSignal signal, Runnable claimed) {
         this.store = store;

@@ -1,5 +1,6 @@
 package io.asyncreply.engine;
 
+import io.asyncreply.store.ClaimedTask;
 import io.asyncreply.store.Completion;
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.task.Outcome;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -62,7 +64,7 @@ final class Completer {
     private final String nodeId;
     private final After after;
     private final Runnable wrote;
-    private final java.util.Map<String, TypePolicy> policies;
+    private final Map<String, TypePolicy> policies;
     /** Wakes the thread when it is to stop; never written. */
     private static final Completion WAKE = Completion.finish("wake", 0, Outcome.cancelled(), Instant.EPOCH, null);
 
@@ -72,7 +74,7 @@ final class Completer {
     private volatile boolean stopping;
 
     /** {@code wrote}: called after every write that may have added events (pokes the event dispatcher). */
-    Completer(TaskStore store, Clock clock, String nodeId, java.util.Map<String, TypePolicy> policies, After after,
+    Completer(TaskStore store, Clock clock, String nodeId, Map<String, TypePolicy> policies, After after,
             Runnable wrote) {
         this.policies = policies;
         this.store = store;
@@ -124,7 +126,7 @@ final class Completer {
     }
 
     /** Gives back a task claimed for this node and never started (shutdown): it is queued again. */
-    void giveBack(io.asyncreply.store.ClaimedTask t) {
+    void giveBack(ClaimedTask t) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         int attempt = t.attempt();
         hand(Completion.requeue(t.task().id(), attempt, Transitions.interrupted(attempt,

@@ -4,6 +4,7 @@ import io.asyncreply.store.ClaimedTask;
 import io.asyncreply.store.StoreException;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskContext;
+import java.time.Duration;
 
 /**
  * One attempt running on a worker thread; the handler's {@link TaskContext}.
@@ -26,7 +27,7 @@ final class Execution implements TaskContext {
     private final Thread thread;
     private boolean done;
     private boolean abandoned; // guarded by this: the watchdog recorded a timeout; the late outcome is dropped
-    private volatile java.time.Duration timedOut;
+    private volatile Duration timedOut;
     private volatile boolean cancelled;
     private volatile String releasedBecause;
     private volatile int lastProgress = -1;
@@ -77,7 +78,7 @@ final class Execution implements TaskContext {
      * The attempt ran past {@code timeout}: interrupt the handler; its outcome becomes a timeout.
      * False when it had returned already.
      */
-    synchronized boolean timeOut(java.time.Duration timeout) {
+    synchronized boolean timeOut(Duration timeout) {
         if (done) {
             return false;
         }
@@ -99,7 +100,7 @@ final class Execution implements TaskContext {
     }
 
     /** The timeout this attempt ran past, or {@code null}. */
-    java.time.Duration timedOut() {
+    Duration timedOut() {
         return timedOut;
     }
 

@@ -3,6 +3,7 @@ package io.asyncreply.engine;
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskStatus;
+import io.asyncreply.task.Transitions;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>lease renewal</b> (every third of the lease): extends this node's leases; an attempt
  *       whose lease turns out lost (another node recovered its task) is given up.</li>
  *   <li><b>recovery</b> (every third of the lease): tasks of any node whose lease expired are
- *       queued again, or end (see {@link io.asyncreply.task.Transitions#recover}).</li>
+ *       queued again, or end (see {@link Transitions#recover}).</li>
  *   <li><b>heartbeat</b> (every third of the lease): this node's row in the node registry, with the
  *       task types it serves; nodes
  *       silent for {@value #FORGET_NODES_AFTER_LEASES} leases are removed.</li>
@@ -58,7 +60,7 @@ final class Maintenance {
     private final ScheduledExecutorService housekeeper;
     private final Clock clock;
     private final String nodeId;
-    private final java.util.Set<String> types;
+    private final Set<String> types;
     private final Instant startedAt;
     private final Duration lease;
     private final Duration retention;
@@ -68,7 +70,7 @@ final class Maintenance {
     private final RunningTasks running;
     private final Changed changed;
 
-    Maintenance(TaskStore store, ScheduledExecutorService scheduler, ScheduledExecutorService housekeeper, Clock clock, String nodeId, java.util.Set<String> types,
+    Maintenance(TaskStore store, ScheduledExecutorService scheduler, ScheduledExecutorService housekeeper, Clock clock, String nodeId, Set<String> types,
             Instant startedAt, Duration lease, Duration retention, long retainAtMost, Duration purgeInterval, int maxAttempts,
             RunningTasks running, Changed changed) {
         this.store = store;
@@ -76,7 +78,7 @@ final class Maintenance {
         this.housekeeper = housekeeper;
         this.clock = clock;
         this.nodeId = nodeId;
-        this.types = java.util.Set.copyOf(types);
+        this.types = Set.copyOf(types);
         this.startedAt = startedAt;
         this.lease = lease;
         this.retention = retention;

@@ -1,6 +1,10 @@
 package io.asyncreply.engine;
 
+import io.asyncreply.store.ClaimedTask;
+import io.asyncreply.store.NodeInfo;
+import io.asyncreply.store.StoreException;
 import io.asyncreply.store.TaskStore;
+import io.asyncreply.store.TypeState;
 import io.asyncreply.task.Attempt;
 import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Health;
@@ -13,6 +17,7 @@ import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskListener;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
+import io.asyncreply.task.TaskStatus;
 import io.asyncreply.task.TypeInfo;
 import io.asyncreply.task.TypePolicy;
 import java.lang.System.Logger.Level;
@@ -22,6 +27,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +35,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -255,7 +262,7 @@ public final class TaskService implements AutoCloseable {
 
     // ---------------------------------------------------------------- read, wait, cancel, list
 
-    /** The task, or empty when unknown (or the id is malformed). @throws io.asyncreply.store.StoreException */
+    /** The task, or empty when unknown (or the id is malformed). @throws StoreException */
     public Optional<Task> find(String id) {
         return find(id, null);
     }
@@ -296,14 +303,14 @@ public final class TaskService implements AutoCloseable {
         }
     }
 
-    /** Cancels a task; see {@link CancelResult.Outcome}. @throws io.asyncreply.store.StoreException */
+    /** Cancels a task; see {@link CancelResult.Outcome}. @throws StoreException */
     public CancelResult cancel(String id) {
         return cancel(id, null);
     }
 
     /**
      * Cancels a task of {@code owner} ({@code null}: anyone's); another owner's task is
-     * {@code NOT_FOUND}. @throws io.asyncreply.store.StoreException
+     * {@code NOT_FOUND}. @throws StoreException
      */
     public CancelResult cancel(String id, String owner) {
         if (!Ids.isWellFormed(id)) {
@@ -346,24 +353,28 @@ public final class TaskService implements AutoCloseable {
     /**
      * Submits a {@code FAILED} or {@code CANCELLED} task of {@code owner} ({@code null}: anyone's)
      * again, as a new task with {@link Task#retryOf()} set, the same type, payload, content type,
-     * owner and priority, and no idempotency key. Empty when the task is unknown, another
-     * owner's, or its payload is gone; a {@link Rejection#INVALID_OPTION} when it is not
-     * {@code FAILED} or {@code CANCELLED}.
+     * owner and priority, and no idempotency key. Empty when the task is unknown or another
+     * owner's; a {@link Rejection#INVALID_OPTION} when it is not {@code FAILED} or
+     * {@code CANCELLED}.
      */
     public Optional<CompletionStage<Submission>> retry(String id, String owner) {
         if (!Ids.isWellFormed(id)) {
             return Optional.empty();
         }
-        Optional<io.asyncreply.store.ClaimedTask> found = store.findWithPayload(id, owner);
-        if (found.isEmpty()) {
+        Optional<Task> task = store.find(id, owner);
+        if (task.isEmpty()) {
+            return Optional.empty();
+        }
+        if (task.get().status() != TaskStatus.FAILED
+                && task.get().status() != TaskStatus.CANCELLED) {
+            return Optional.of(CompletableFuture.completedFuture(new Submission.Rejected(Rejection.INVALID_OPTION,
+                    "Only a FAILED or CANCELLED task can be retried; this one is " + task.get().status() + ".")));
+        }
+        Optional<ClaimedTask> found = store.findWithPayload(id, owner);
+        if (found.isEmpty()) { // purged meanwhile
             return Optional.empty();
         }
         Task old = found.get().task();
-        if (old.status() != io.asyncreply.task.TaskStatus.FAILED
-                && old.status() != io.asyncreply.task.TaskStatus.CANCELLED) {
-            return Optional.of(CompletableFuture.completedFuture(new Submission.Rejected(Rejection.INVALID_OPTION,
-                    "Only a FAILED or CANCELLED task can be retried; this one is " + old.status() + ".")));
-        }
         return Optional.of(submit(SubmitRequest.of(old.type(), found.get().payload())
                 .contentType(found.get().contentType()).owner(old.owner()).priority(old.priority()).retryOf(old.id())));
     }
@@ -420,8 +431,8 @@ public final class TaskService implements AutoCloseable {
      */
     public List<TypeInfo> typeInfos() {
         Instant staleBefore = now().minus(leaseDuration);
-        Map<String, List<String>> servedBy = new java.util.TreeMap<>();
-        for (io.asyncreply.store.NodeInfo n : store.nodes()) {
+        Map<String, List<String>> servedBy = new TreeMap<>();
+        for (NodeInfo n : store.nodes()) {
             boolean live = n.id().equals(nodeId) || !n.lastHeartbeat().isBefore(staleBefore);
             Set<String> served = n.id().equals(nodeId) ? handlers.keySet() : n.types();
             if (live) {
@@ -436,14 +447,14 @@ public final class TaskService implements AutoCloseable {
                 nodes.add(nodeId);
             }
         }
-        Map<String, io.asyncreply.store.TypeState> states = new java.util.HashMap<>();
-        for (io.asyncreply.store.TypeState s : store.typeStates()) {
+        Map<String, TypeState> states = new HashMap<>();
+        for (TypeState s : store.typeStates()) {
             states.put(s.type(), s);
             servedBy.computeIfAbsent(s.type(), k -> new ArrayList<>());
         }
         List<TypeInfo> out = new ArrayList<>();
         servedBy.forEach((type, nodes) -> {
-            io.asyncreply.store.TypeState s = states.get(type);
+            TypeState s = states.get(type);
             Collections.sort(nodes);
             out.add(new TypeInfo(type, s == null ? 0 : s.queued(), s == null ? 0 : s.running(),
                     s != null && s.paused(), nodes, handlers.containsKey(type)
@@ -552,7 +563,7 @@ public final class TaskService implements AutoCloseable {
             running.releaseAll("the service is shutting down");
         }
         workers.stop();
-        for (io.asyncreply.store.ClaimedTask t : handoff.drain()) {
+        for (ClaimedTask t : handoff.drain()) {
             completer.giveBack(t);
         }
         completer.stop();
