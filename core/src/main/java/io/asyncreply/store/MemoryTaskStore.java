@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * use it for development, tests, and work that may be lost.
  *
  * <p>Each task is an {@link MemoryEntry} whose state is one {@link AtomicReference} to an immutable
- * {@link Row}; every transition is decided by {@link Transitions} on the row read, then applied by
+ * {@code MemoryEntry.Row}; every transition is decided by {@link Transitions} on the row read, then applied by
  * a compare-and-set of that reference; a lost race reads again and decides again. The indexes
  * around it (ready sets per type, delayed and expiring sets, running set, finished queue) may
  * briefly hold entries whose state has moved on; whoever takes an entry from an index decides on
