@@ -934,6 +934,69 @@ public abstract class TaskStoreContract {
         }
     }
 
+    // ---------------------------------------------------------------- batches
+
+    @Test
+    void aBatchClaimedByANodeThatDiesIsRecoveredWholeAndRunsAgainElsewhere() throws Exception {
+        List<Task> tasks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            tasks.add(submit(ms(i)));
+        }
+        List<ClaimedTask> batch = store.claim(new ClaimRequest("dying", null, 6, ms(10), ms(10).plus(LEASE)));
+        assertThat(batch).hasSize(6);
+        // "dying" never renews, completes or gives back anything: its leases run out.
+
+        Instant after = ms(10).plus(LEASE).plusMillis(1);
+        List<Task> recovered = store.recoverExpired(after, 5, "survivor");
+
+        assertThat(recovered).extracting(Task::id).containsExactlyInAnyOrderElementsOf(ids(tasks));
+        assertThat(recovered).allSatisfy(t -> {
+            assertThat(t.status()).isEqualTo(TaskStatus.QUEUED);
+            assertThat(t.attempts()).isEqualTo(1);
+        });
+        List<ClaimedTask> again = store.claim(new ClaimRequest("survivor", null, 10, after, after.plus(LEASE)));
+        assertThat(again).extracting(c -> c.task().id()).containsExactlyInAnyOrderElementsOf(ids(tasks));
+        assertThat(again).allSatisfy(c -> assertThat(c.attempt()).isEqualTo(2));
+        for (ClaimedTask old : batch) { // the dead node's writes, should it come back, are fenced off
+            assertThat(store.progress(old.task().id(), old.attempt(), 50, after, "dying")).isFalse();
+        }
+    }
+
+    @Test
+    void aBatchCompletionRefusedForOneTaskStillRecordsTheOthers() throws Exception {
+        Task a = submit(T0);
+        Task b = submit(ms(1));
+        Task c = submit(ms(2));
+        List<ClaimedTask> batch = store.claim(new ClaimRequest("n1", null, 3, ms(10), ms(10).plus(LEASE)));
+        assertThat(batch).hasSize(3);
+        // n1 stalls past its leases: all three are recovered and claimed again by n2 (attempt 2).
+        Instant late = ms(10).plus(LEASE).plusMillis(1);
+        store.recoverExpired(late, 5, "n2");
+        List<ClaimedTask> retaken = store.claim(new ClaimRequest("n2", null, 3, late, late.plus(LEASE)));
+        assertThat(retaken).hasSize(3);
+        // One batch of the completer holds a and c of attempt 2 and, late, b of attempt 1 (n1's lost lease):
+        // b is refused, a and c are recorded.
+        ClaimedTask a2 = retaken.stream().filter(x -> x.task().id().equals(a.id())).findFirst().orElseThrow();
+        ClaimedTask c2 = retaken.stream().filter(x -> x.task().id().equals(c.id())).findFirst().orElseThrow();
+
+        List<Optional<Task>> written = store.complete(List.of(
+                Completion.finish(a.id(), a2.attempt(), Outcome.succeeded(TaskResult.json("{}")), late.plusMillis(1),
+                        "n2"),
+                Completion.finish(b.id(), 1, Outcome.succeeded(TaskResult.json("{}")), late.plusMillis(1), "n1"),
+                Completion.requeue(c.id(), c2.attempt(), new TaskError("handler-error", "again"), late.plusMillis(5),
+                        late.plusMillis(1), "n2")));
+
+        assertThat(written).hasSize(3);
+        assertThat(written.get(0)).get().extracting(Task::status).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(written.get(1)).as("b: a stale attempt, refused").isEmpty();
+        assertThat(written.get(2)).get().extracting(Task::status).isEqualTo(TaskStatus.QUEUED);
+        assertThat(find(b.id()).status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(find(b.id()).attempts()).isEqualTo(2);
+        assertThat(store.taskEvents(b.id(), 0, 10)).extracting(TaskEvent::kind).as("no event for the refused one")
+                .containsExactly(TaskEvent.Kind.QUEUED, TaskEvent.Kind.STARTED, TaskEvent.Kind.REQUEUED,
+                        TaskEvent.Kind.STARTED);
+    }
+
     // ---------------------------------------------------------------- the event log
 
     @Test
