@@ -1,10 +1,8 @@
 package io.asyncreply.engine;
 
 import io.asyncreply.store.ClaimedTask;
-import io.asyncreply.store.NodeInfo;
 import io.asyncreply.store.StoreException;
 import io.asyncreply.store.TaskStore;
-import io.asyncreply.store.TypeState;
 import io.asyncreply.task.Attempt;
 import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Health;
@@ -17,7 +15,6 @@ import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskListener;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
-import io.asyncreply.task.TaskStatus;
 import io.asyncreply.task.TypeInfo;
 import io.asyncreply.task.TypePolicy;
 import java.lang.System.Logger.Level;
@@ -27,7 +24,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +31,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -106,6 +101,9 @@ public final class TaskService implements AutoCloseable {
     private final Workers workers;
     private final Maintenance maintenance;
     private final HealthCheck healthCheck;
+    private final TypeCatalog typeCatalog;
+    private final AttemptHistory attemptHistory;
+    private final Resubmission resubmission;
 
     private volatile boolean stopping;
     private boolean stopped; // guarded by this
@@ -173,6 +171,9 @@ public final class TaskService implements AutoCloseable {
                 });
         this.healthCheck = new HealthCheck(store, clock, admission, running, workerCount, queueCapacity, nodeId,
                 leaseDuration);
+        this.typeCatalog = new TypeCatalog(store, nodeId, handlers.keySet(), policies);
+        this.attemptHistory = new AttemptHistory(store, MAX_ATTEMPTS_LISTED);
+        this.resubmission = new Resubmission(store, this::submit);
         // In the registry before listening: a node that says hello to the others (PostgreSQL) must be
         // found there by a node that reads the registry after the hello.
         maintenance.heartbeatOnce();
@@ -358,25 +359,7 @@ public final class TaskService implements AutoCloseable {
      * {@code CANCELLED}.
      */
     public Optional<CompletionStage<Submission>> retry(String id, String owner) {
-        if (!Ids.isWellFormed(id)) {
-            return Optional.empty();
-        }
-        Optional<Task> task = store.find(id, owner);
-        if (task.isEmpty()) {
-            return Optional.empty();
-        }
-        if (task.get().status() != TaskStatus.FAILED
-                && task.get().status() != TaskStatus.CANCELLED) {
-            return Optional.of(CompletableFuture.completedFuture(new Submission.Rejected(Rejection.INVALID_OPTION,
-                    "Only a FAILED or CANCELLED task can be retried; this one is " + task.get().status() + ".")));
-        }
-        Optional<ClaimedTask> found = store.findWithPayload(id, owner);
-        if (found.isEmpty()) { // purged meanwhile
-            return Optional.empty();
-        }
-        Task old = found.get().task();
-        return Optional.of(submit(SubmitRequest.of(old.type(), found.get().payload())
-                .contentType(found.get().contentType()).owner(old.owner()).priority(old.priority()).retryOf(old.id())));
+        return Ids.isWellFormed(id) ? resubmission.retry(id, owner) : Optional.empty();
     }
 
     /**
@@ -384,22 +367,7 @@ public final class TaskService implements AutoCloseable {
      * log; at most {@link #MAX_ATTEMPTS_LISTED} (the latest). Empty when unknown or another owner's.
      */
     public Optional<List<Attempt>> attempts(String id, String owner) {
-        if (!Ids.isWellFormed(id) || store.find(id, owner).isEmpty()) {
-            return Optional.empty();
-        }
-        List<TaskEvent> all = new ArrayList<>();
-        long after = 0;
-        while (true) {
-            List<TaskEvent> page = store.taskEvents(id, after, 500, owner);
-            all.addAll(page);
-            if (page.size() < 500) {
-                break;
-            }
-            after = page.get(page.size() - 1).id();
-        }
-        List<Attempt> attempts = Attempt.of(all);
-        return Optional.of(attempts.size() <= MAX_ATTEMPTS_LISTED ? attempts
-                : attempts.subList(attempts.size() - MAX_ATTEMPTS_LISTED, attempts.size()));
+        return Ids.isWellFormed(id) ? attemptHistory.of(id, owner) : Optional.empty();
     }
 
     /**
@@ -430,37 +398,7 @@ public final class TaskService implements AutoCloseable {
      * that serve it, and this node's policy when it serves it.
      */
     public List<TypeInfo> typeInfos() {
-        Instant staleBefore = now().minus(leaseDuration);
-        Map<String, List<String>> servedBy = new TreeMap<>();
-        for (NodeInfo n : store.nodes()) {
-            boolean live = n.id().equals(nodeId) || !n.lastHeartbeat().isBefore(staleBefore);
-            Set<String> served = n.id().equals(nodeId) ? handlers.keySet() : n.types();
-            if (live) {
-                for (String t : served) {
-                    servedBy.computeIfAbsent(t, k -> new ArrayList<>()).add(n.id());
-                }
-            }
-        }
-        for (String t : handlers.keySet()) { // a store without a registry
-            List<String> nodes = servedBy.computeIfAbsent(t, k -> new ArrayList<>());
-            if (!nodes.contains(nodeId)) {
-                nodes.add(nodeId);
-            }
-        }
-        Map<String, TypeState> states = new HashMap<>();
-        for (TypeState s : store.typeStates()) {
-            states.put(s.type(), s);
-            servedBy.computeIfAbsent(s.type(), k -> new ArrayList<>());
-        }
-        List<TypeInfo> out = new ArrayList<>();
-        servedBy.forEach((type, nodes) -> {
-            TypeState s = states.get(type);
-            Collections.sort(nodes);
-            out.add(new TypeInfo(type, s == null ? 0 : s.queued(), s == null ? 0 : s.running(),
-                    s != null && s.paused(), nodes, handlers.containsKey(type)
-                            ? policies.getOrDefault(type, TypePolicy.DEFAULT) : null));
-        });
-        return out;
+        return typeCatalog.all(now().minus(leaseDuration));
     }
 
     /** This node's policy of {@code type}: the configured one, or {@link TypePolicy#DEFAULT}. */
