@@ -55,6 +55,7 @@ public final class Responses {
             case UNSUPPORTED_CONTENT_TYPE -> new Problem(415, "unsupported-media-type", "Unsupported Media Type",
                     s.detail());
             case INVALID_PAYLOAD -> Problem.badRequest("invalid-payload", s.detail());
+            case INVALID_OPTION -> Problem.badRequest("invalid-option", s.detail());
             case IDEMPOTENCY_CONFLICT -> new Problem(422, "idempotency-key-reused", "Idempotency Key Reused",
                     s.detail());
             case QUEUE_FULL -> new Problem(503, "queue-full", "Queue Full", s.detail());
