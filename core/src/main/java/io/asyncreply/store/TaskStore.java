@@ -7,6 +7,7 @@ import io.asyncreply.task.TaskError;
 import io.asyncreply.task.TaskEvent;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
+import io.asyncreply.task.TaskStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -56,9 +57,12 @@ public interface TaskStore extends AutoCloseable {
     /**
      * The task of {@code owner} with its payload (to submit it again), or empty as for
      * {@link #find(String, String)}. A store may drop the payload of a task that succeeded; then
-     * it is empty for that task.
+     * it is empty for that task. Default: empty (the store cannot read payloads back, so tasks
+     * cannot be retried by hand).
      */
-    Optional<ClaimedTask> findWithPayload(String id, String owner);
+    default Optional<ClaimedTask> findWithPayload(String id, String owner) {
+        return Optional.empty();
+    }
 
     /**
      * Claims up to {@code request.max()} ready tasks of the requested types, highest priority
@@ -119,14 +123,35 @@ public interface TaskStore extends AutoCloseable {
     /**
      * {@link #cancel(String, Instant, String)} of a task of {@code owner} only (null: any owner);
      * another owner's task is {@code NOT_FOUND}, and the owner is a condition of the read.
+     * Default: {@link #find(String, String)}, then {@link #cancel(String, Instant, String)}, which
+     * is safe because a task's owner never changes.
      */
-    CancelResult cancel(String id, Instant now, String node, String owner);
+    default CancelResult cancel(String id, Instant now, String node, String owner) {
+        if (owner != null && find(id, owner).isEmpty()) {
+            return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
+        }
+        return cancel(id, now, node);
+    }
 
     /**
      * Cancels up to {@code max} queued tasks of {@code type} (null: any type) of {@code owner}
      * (null: any owner), oldest first, each with its {@code cancelled} event; returns how many.
+     * Default: pages of {@link #list} (newest first) cancelled one by one, so not oldest first.
      */
-    int cancelQueued(String type, String owner, Instant now, String node, int max);
+    default int cancelQueued(String type, String owner, Instant now, String node, int max) {
+        int done = 0;
+        String cursor = null;
+        do {
+            TaskPage page = list(new TaskQuery(TaskStatus.QUEUED, type, owner, TaskQuery.MAX_LIMIT, cursor));
+            for (Task t : page.items()) {
+                if (done < max && cancel(t.id(), now, node).outcome() == CancelResult.Outcome.CANCELLED) {
+                    done++;
+                }
+            }
+            cursor = page.next();
+        } while (cursor != null && done < max);
+        return done;
+    }
 
     /**
      * A page of tasks, newest first. A result is read with its bytes only when it is JSON of at most
