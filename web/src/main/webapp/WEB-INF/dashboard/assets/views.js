@@ -207,9 +207,18 @@ var Views = (function () {
           ' ' + (t.result.contentType || 'no content type') + ', ' + Dom.bytes(t.result.size)]) : null));
       Dom.fill(errorBox, t.error ? h('section', { class: 'card error' }, h('h2', null, t.status === 'FAILED' ? 'Error' : 'Last error'),
         h('p', { class: 'mono', id: 'task-error-code' }, t.error.code || ''), h('pre', { id: 'task-error-message' }, t.error.message || '')) : null);
+      var offered = JSON.stringify(d.actions);
+      if (offered === actions.getAttribute('data-offered')) {
+        return finishRender(d);
+      }
+      actions.setAttribute('data-offered', offered); // buttons are replaced only when they change: no click is lost
       Dom.fill(actions,
         d.actions.cancel ? h('button', { type: 'button', id: 'action-cancel', class: 'danger', onclick: function () { act('cancel'); } }, 'Cancel') : null,
         d.actions.retry ? h('button', { type: 'button', id: 'action-retry', onclick: function () { act('retry'); } }, 'Retry') : null);
+      finishRender(d);
+    }
+
+    function finishRender(d) {
       Dom.fill(attempts, d.attempts.length === 0 ? h('p', { class: 'muted' }, 'Not run yet.') :
         h('table', null, h('thead', null, h('tr', null, h('th', { class: 'num' }, '#'), h('th', null, 'Node'), h('th', null, 'Started'),
           h('th', null, 'Ended'), h('th', null, 'Outcome'), h('th', null, 'Error'))),
