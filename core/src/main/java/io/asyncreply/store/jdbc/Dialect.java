@@ -141,10 +141,13 @@ final class Dialect {
         // 1 since: tasks that finished since then, counted by type, state and minute. The range is read
         // on the finish-time index (tasks_finished_ix, also the purge's), so the cost follows the
         // tasks that finished in the range, never the table.
-        String minute = "CAST(FLOOR(EXTRACT(EPOCH FROM finished_at) / 60) AS BIGINT)";
+        // Only terminal tasks have a finish time, so the range alone is the condition: with a condition on
+        // status too, H2 2.5 read the status index (every finished task) instead of the range. H2's
+        // EXTRACT(EPOCH ...) computes a NUMERIC per row, about three times slower than DATEDIFF.
+        String minute = pg ? "CAST(FLOOR(EXTRACT(EPOCH FROM finished_at) / 60) AS BIGINT)"
+                : "DATEDIFF(MINUTE, TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', finished_at)";
         this.finishedCounts = "SELECT type, status, " + minute + " AS m, COUNT(*) FROM " + tasks
-                + " WHERE finished_at >= ? AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') GROUP BY type, status, "
-                + minute;
+                + " WHERE finished_at >= ? GROUP BY type, status, " + minute;
         // 1 id [, 2 owner]: with the payload
         this.findPayload = "SELECT " + SNAPSHOT + ", payload, payload_type FROM " + tasks + " WHERE id = ?";
         this.findPayloadOwned = findPayload + " AND owner = ?";

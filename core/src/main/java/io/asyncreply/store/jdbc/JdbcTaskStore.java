@@ -272,8 +272,10 @@ public final class JdbcTaskStore implements TaskStore {
             List<FinishedCount> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new FinishedCount(rs.getString(1), TaskStatus.valueOf(rs.getString(2)), rs.getLong(3),
-                            rs.getLong(4)));
+                    TaskStatus status = TaskStatus.valueOf(rs.getString(2));
+                    if (status.isTerminal()) { // always, since only terminal tasks have a finish time
+                        out.add(new FinishedCount(rs.getString(1), status, rs.getLong(3), rs.getLong(4)));
+                    }
                 }
             }
             return out;
