@@ -10,7 +10,7 @@ import org.glassfish.jersey.server.spi.Container;
 
 /**
  * The Jersey application: status, operation, result, cancel, list, long-poll, health and the
- * OpenAPI description. Submissions never
+ * OpenAPI description; the admin API (types, pause and resume, retry, attempts, bulk cancel). Submissions never
  * reach it ({@link io.asyncreply.web.intake.IntakeFilter} answers them first).
  */
 public final class ApiApplication extends ResourceConfig {
@@ -23,6 +23,10 @@ public final class ApiApplication extends ResourceConfig {
     /** For tests and embedding: serves {@code app}. */
     ApiApplication(App app) {
         register(new TaskResource(app));
+        register(new TypesResource(app));
+        register(new RetryResource(app));
+        register(new AttemptsResource(app));
+        register(new BulkCancelResource(app));
         register(new HealthResource(app));
         register(new OpenApiResource());
         register(ProblemMappers.WebApplicationExceptionMapper.class);
