@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Hazard: a container with no login mechanism for the application (no {@code login-config} on
  * Jetty, no authenticator valve on Tomcat) cannot authenticate anyone. Tomcat then says yes with no
- * principal; Jetty answers 401 without a challenge. Either is logged at ERROR, once, and the request
- * is refused, never let in.
+ * principal; Jetty throws. Either is logged at ERROR, once, and the request is answered 500, never
+ * let in.
  */
 final class ContainerAuthenticator implements Authenticator {
     private static final System.Logger LOG = System.getLogger(ContainerAuthenticator.class.getName());
@@ -60,7 +60,17 @@ final class ContainerAuthenticator implements Authenticator {
             AuthProblems.forbidden(invalid.detail()).writeTo(response);
             return null;
         }
-        boolean authenticated = request.authenticate(response);
+        boolean authenticated;
+        try {
+            authenticated = request.authenticate(response);
+        } catch (ServletException e) { // Jetty, when the application has no authenticator
+            misconfigured();
+            if (!response.isCommitted()) {
+                response.reset();
+                AuthProblems.notConfigured().writeTo(response);
+            }
+            return null;
+        }
         if (authenticated) {
             Found now = identify(request);
             if (now instanceof Known k) {
