@@ -3,6 +3,7 @@ package io.asyncreply.web.boot;
 import io.asyncreply.engine.TaskService;
 import io.asyncreply.handlers.Builtins;
 import io.asyncreply.task.TaskHandler;
+import io.asyncreply.web.auth.AuthSettings;
 import io.asyncreply.task.TypePolicy;
 import io.asyncreply.web.config.Settings;
 import io.asyncreply.web.config.TypePolicies;
@@ -50,6 +51,7 @@ public final class AppLifecycle implements ServletContextListener {
     private static void start(ServletContext ctx) {
         Settings settings = Settings.of(ctx::getInitParameter);
         WebConfig config = WebConfig.from(settings);
+        AuthSettings.from(settings); // checked before anything starts; the authentication filter uses them
         Map<String, TaskHandler> handlers = handlers(config);
         Map<String, TypePolicy> policies = TypePolicies.from(settings, handlers, settingNames(ctx));
         Stores.Opened store = Stores.open(config);
