@@ -449,6 +449,70 @@ abstract class JdbcTaskStoreContract extends TaskStoreContract {
         }
     }
 
+    /**
+     * The upgrade to schema version 3 (owners) keeps the tasks of an earlier release and their
+     * idempotency keys: a key stored before belongs to the anonymous owner, who still finds it, and
+     * another owner may use it again.
+     */
+    @Test
+    void upgradingFromSchemaVersion2KeepsTasksAndMakesTheirKeysTheAnonymousOwners() throws Exception {
+        String prefix = "up" + UUID.randomUUID().toString().substring(0, 8) + "_";
+        String folder = expectedDatabase() == JdbcTaskStore.Database.H2 ? "h2" : "postgresql";
+        String id = newId();
+        byte[] payload = bytes("kept");
+        try {
+            try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE " + prefix + "schema_version (version INTEGER NOT NULL PRIMARY KEY, "
+                        + "description VARCHAR(200) NOT NULL, applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+                for (int v = 1; v <= 2; v++) {
+                    String file = Schema.MIGRATIONS.get(v - 1);
+                    String script;
+                    try (java.io.InputStream in = Schema.class.getResourceAsStream(folder + "/" + file)) {
+                        script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                    for (String sql : Schema.statements(script, prefix)) {
+                        s.execute(sql);
+                    }
+                    s.execute("INSERT INTO " + prefix + "schema_version (version, description, applied_at) VALUES ("
+                            + v + ", '" + file + "', CURRENT_TIMESTAMP)");
+                }
+                try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO " + prefix + "tasks (id, type, "
+                        + "status, submitted_at, run_at, payload, payload_type, idempotency_key, payload_digest) "
+                        + "VALUES (?, 'echo', 'QUEUED', ?, ?, ?, 'text/plain', 'order-42', ?)")) {
+                    ps.setString(1, id);
+                    ps.setObject(2, java.time.OffsetDateTime.ofInstant(T0, java.time.ZoneOffset.UTC));
+                    ps.setObject(3, java.time.OffsetDateTime.ofInstant(T0, java.time.ZoneOffset.UTC));
+                    ps.setBytes(4, payload);
+                    ps.setBytes(5, digest("echo", payload));
+                    ps.executeUpdate();
+                }
+            }
+
+            JdbcTaskStore upgraded = track(JdbcTaskStore.builder(dataSource()).tablePrefix(prefix).build());
+
+            assertThat(count("SELECT MAX(version) FROM " + prefix + "schema_version")).isEqualTo(Schema.LATEST);
+            Task kept = upgraded.find(id).orElseThrow();
+            assertThat(kept.type()).isEqualTo("echo");
+            assertThat(kept.status()).isEqualTo(io.asyncreply.task.TaskStatus.QUEUED);
+            assertThat(kept.owner()).as("the anonymous owner").isNull();
+            assertThat(upgraded.findWithPayload(id, null).orElseThrow().payload()).isEqualTo(payload);
+
+            InsertResult again = await(upgraded.insert(new NewTask(Task.queued(newId(), "echo", ms(1)), payload,
+                    "text/plain", "order-42", digest("echo", payload)), NO_LIMIT));
+            assertThat(again).as("the anonymous owner's key, kept").isInstanceOf(InsertResult.Duplicate.class);
+            assertThat(((InsertResult.Duplicate) again).existing().id()).isEqualTo(id);
+
+            Task alices = Task.queued(newId(), "echo", ms(2)).toBuilder().owner("alice").build();
+            assertThat(await(upgraded.insert(new NewTask(alices, payload, "text/plain", "order-42",
+                    digest("echo", payload)), NO_LIMIT))).as("another owner, the same key")
+                    .isInstanceOf(InsertResult.Inserted.class);
+        } finally {
+            for (String table : new String[] {"events", "types", "nodes", "tasks", "schema_version"}) {
+                execute("DROP TABLE IF EXISTS " + prefix + table);
+            }
+        }
+    }
+
     @Test
     void tablesWithANewerSchemaVersionAreRefused() throws Exception {
         String prefix = "new" + UUID.randomUUID().toString().substring(0, 8) + "_";

@@ -11,7 +11,8 @@ import org.glassfish.jersey.server.spi.Container;
 
 /**
  * The Jersey application: status, operation, result, cancel, list, long-poll, health, the
- * OpenAPI description and the dashboard's API. Submissions never
+ * OpenAPI description, the admin API (types, pause and resume, retry, attempts, bulk cancel) and
+ * the dashboard's API. Submissions never
  * reach it ({@link io.asyncreply.web.intake.IntakeFilter} answers them first).
  */
 public final class ApiApplication extends ResourceConfig {
@@ -24,6 +25,10 @@ public final class ApiApplication extends ResourceConfig {
     /** For tests and embedding: serves {@code app}. */
     ApiApplication(App app) {
         register(new TaskResource(app));
+        register(new TypesResource(app));
+        register(new RetryResource(app));
+        register(new AttemptsResource(app));
+        register(new BulkCancelResource(app));
         register(new HealthResource(app));
         register(new OpenApiResource());
         DashboardResources.of(app.service()).forEach(this::register);

@@ -8,8 +8,10 @@ import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.TaskResult;
 import io.asyncreply.task.TaskStatus;
+import io.asyncreply.web.auth.Caller;
 import io.asyncreply.web.boot.App;
 import io.asyncreply.web.boot.Pending;
+import io.asyncreply.web.config.TrustedProxies;
 import io.asyncreply.web.http.Links;
 import io.asyncreply.web.http.Prefer;
 import io.asyncreply.web.http.ResultMedia;
@@ -46,6 +48,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code /tasks}: status (with long-poll), operation status for LRO clients, result, cancel and
  * list. Thin: parse, call the service, translate. Submissions are served by
  * {@link io.asyncreply.web.intake.IntakeFilter}.
+ *
+ * <p>Owners: every read asks the service for the task of the caller's
+ * {@linkplain Caller#readScope() read scope}, every cancel of its
+ * {@linkplain Caller#actScope() act scope}, so that the owner is a condition of the store's query:
+ * another owner's task is unknown (404), and a list holds only the caller's own tasks (all, for
+ * admins and viewers). Viewers may not cancel (403). The {@code owner} of a task is shown to admins.
  */
 @Path("tasks")
 public final class TaskResource {
@@ -81,14 +89,15 @@ public final class TaskResource {
             @Context HttpHeaders headers, @Context HttpServletRequest servlet, @Suspended AsyncResponse async) {
         int seconds = waitSeconds(wait);
         String base = contextPath(uri);
+        Caller caller = Caller.of(servlet);
         if (seconds == 0) {
-            async.resume(taskOr404(app.service().find(id), id, base));
+            async.resume(taskOr404(app.service().find(id, caller.readScope()), id, base, caller));
             return;
         }
         AtomicBoolean gone = new AtomicBoolean();
         Pending.Answer answer = () -> {
             if (!gone.get()) {
-                async.resume(current(id, base));
+                async.resume(current(id, base, caller));
             }
         };
         switch (app.pending().admit(answer)) {
@@ -104,8 +113,8 @@ public final class TaskResource {
                 // held: answered below, at the latest when the wait ends
             }
         }
-        CompletableFuture<Optional<Task>> done = app.service().awaitTerminal(id, Duration.ofSeconds(seconds))
-                .toCompletableFuture();
+        CompletableFuture<Optional<Task>> done = app.service().awaitTerminal(id, caller.readScope(),
+                Duration.ofSeconds(seconds)).toCompletableFuture();
         ClientGone.onClientGone(servlet, () -> {
             gone.set(true);
             app.pending().release(answer);
@@ -117,7 +126,7 @@ public final class TaskResource {
             if (gone.get()) {
                 r.cancel();
             } else {
-                r.resume(current(id, base));
+                r.resume(current(id, base, caller));
             }
         });
         done.whenComplete((t, failure) -> {
@@ -129,14 +138,14 @@ public final class TaskResource {
                 async.resume(failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure);
             } else {
-                async.resume(taskOr404(t, id, base));
+                async.resume(taskOr404(t, id, base, caller));
             }
         });
     }
 
-    private Response current(String id, String base) {
+    private Response current(String id, String base, Caller caller) {
         try {
-            return taskOr404(app.service().find(id), id, base);
+            return taskOr404(app.service().find(id, caller.readScope()), id, base, caller);
         } catch (RuntimeException e) {
             return new ProblemMappers.StoreExceptionMapper().toResponse(new StoreException("unavailable", e));
         }
@@ -157,7 +166,7 @@ public final class TaskResource {
     @Path("{id}/operation")
     public Response operation(@PathParam("id") String id, @Context UriInfo uri, @Context HttpHeaders headers,
             @Context HttpServletRequest servlet) {
-        Optional<Task> found = app.service().find(id);
+        Optional<Task> found = app.service().find(id, Caller.of(servlet).readScope());
         if (found.isEmpty()) {
             return unknown(id);
         }
@@ -178,8 +187,8 @@ public final class TaskResource {
      */
     @GET
     @Path("{id}/result")
-    public Response result(@PathParam("id") String id) {
-        Optional<Task> found = app.service().find(id);
+    public Response result(@PathParam("id") String id, @Context HttpServletRequest servlet) {
+        Optional<Task> found = app.service().find(id, Caller.of(servlet).readScope());
         if (found.isEmpty()) {
             return unknown(id);
         }
@@ -225,7 +234,11 @@ public final class TaskResource {
     @Path("{id}")
     public Response cancel(@PathParam("id") String id, @Context UriInfo uri, @Context HttpHeaders headers,
             @Context HttpServletRequest servlet) {
-        CancelResult r = app.service().cancel(id);
+        Caller caller = Caller.of(servlet);
+        if (!caller.mayAct()) {
+            return forbidden("A viewer may read tasks but not cancel them.");
+        }
+        CancelResult r = app.service().cancel(id, caller.actScope());
         switch (r.outcome()) {
             case NOT_FOUND:
                 return unknown(id);
@@ -236,14 +249,30 @@ public final class TaskResource {
                 return Response.status(202).type("application/json").cacheControl(NO_STORE)
                         .header("Retry-After", app.config().retryAfterSeconds())
                         .header("Operation-Location", links(uri, headers, servlet).operation(id))
-                        .entity(TaskJson.task(r.task(), contextPath(uri))).build();
+                        .entity(TaskJson.task(r.task(), contextPath(uri), caller.isAdmin())).build();
         }
     }
 
-    /** {@code GET /tasks?status=&type=&limit=&cursor=}: newest first. */
+    /**
+     * {@code GET /tasks?status=&type=&owner=&limit=&cursor=}: newest first; the caller's own tasks,
+     * or every owner's for admins and viewers, who may filter by {@code owner}. The cursor is sealed
+     * with the owner filter applied, so a user's cursor never opens another owner's list.
+     */
     @GET
     public Response list(@QueryParam("status") String status, @QueryParam("type") String type,
-            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor, @Context UriInfo uri) {
+            @QueryParam("owner") String ownerFilter, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor, @Context UriInfo uri, @Context HttpServletRequest servlet) {
+        Caller caller = Caller.of(servlet);
+        String owner = caller.readScope();
+        if (ownerFilter != null) {
+            if (ownerFilter.isEmpty()) {
+                return bad("invalid-parameter", "owner must not be empty.");
+            }
+            if (owner != null && !owner.equals(ownerFilter)) {
+                return forbidden("Only admins and viewers may list another owner's tasks.");
+            }
+            owner = ownerFilter;
+        }
         TaskStatus s = null;
         if (status != null) {
             try {
@@ -272,7 +301,7 @@ public final class TaskResource {
                 return bad("invalid-parameter", "cursor must not be empty.");
             }
             try {
-                storeCursor = Cursors.open(cursor, s, type, null);
+                storeCursor = Cursors.open(cursor, s, type, owner);
             } catch (IllegalArgumentException e) {
                 return bad("invalid-cursor", "cursor is not one this server gave out for these filters (status, "
                         + "type); start again without a cursor.");
@@ -282,14 +311,14 @@ public final class TaskResource {
             return bad("invalid-parameter", "type must be a task type name: 1 to 100 of A-Z a-z 0-9 . _ -, "
                     + "beginning with a letter or digit.");
         }
-        TaskJson.PageWriter page = new TaskJson.PageWriter(contextPath(uri));
+        TaskJson.PageWriter page = new TaskJson.PageWriter(contextPath(uri), caller.isAdmin());
         String next;
         try {
-            next = readPage(s, type, n, storeCursor, page);
+            next = readPage(s, type, owner, n, storeCursor, page);
         } catch (IllegalArgumentException e) { // the store's cursor check: ours passed, so not from us
             return bad("invalid-cursor", "cursor is not one this server gave out; start again without a cursor.");
         }
-        return Response.ok(page.finish(next == null ? null : Cursors.seal(next, s, type, null)), "application/json")
+        return Response.ok(page.finish(next == null ? null : Cursors.seal(next, s, type, owner)), "application/json")
                 .cacheControl(NO_STORE).build();
     }
 
@@ -303,11 +332,12 @@ public final class TaskResource {
      * The chunks follow each other like pages: a task that changes between two reads is shown as
      * the read that meets it finds it, as with any cursor.
      */
-    private String readPage(TaskStatus s, String type, int limit, String cursor, TaskJson.PageWriter page) {
+    private String readPage(TaskStatus s, String type, String owner, int limit, String cursor,
+            TaskJson.PageWriter page) {
         String at = cursor;
         int left = limit;
         while (true) {
-            TaskPage chunk = app.service().list(new TaskQuery(s, type, Math.min(left, STORE_CHUNK), at));
+            TaskPage chunk = app.service().list(new TaskQuery(s, type, owner, Math.min(left, STORE_CHUNK), at));
             chunk.items().forEach(page::add);
             left -= chunk.items().size();
             at = chunk.next();
@@ -331,34 +361,44 @@ public final class TaskResource {
     }
 
     /** 200 with the task; a task not yet terminal also carries {@code Retry-After}. */
-    private Response taskOr404(Optional<Task> t, String id, String base) {
+    private Response taskOr404(Optional<Task> t, String id, String base, Caller caller) {
         if (t.isEmpty()) {
             return unknown(id);
         }
         Task task = t.get();
-        Response.ResponseBuilder b = Response.ok(TaskJson.task(task, base), "application/json").cacheControl(NO_STORE);
+        Response.ResponseBuilder b = Response.ok(TaskJson.task(task, base, caller.isAdmin()), "application/json")
+                .cacheControl(NO_STORE);
         if (!task.isTerminal()) {
             b.header("Retry-After", app.config().retryAfterSeconds());
         }
         return b.build();
     }
 
-    private static Response unknown(String id) {
+    static Response unknown(String id) {
         return ProblemMappers.response(Problem.notFound("There is no task with id '" + id + "'."));
     }
 
-    private static Response bad(String slug, String detail) {
+    static Response forbidden(String detail) {
+        return ProblemMappers.response(Problem.forbidden(detail));
+    }
+
+    static Response bad(String slug, String detail) {
         return ProblemMappers.response(Problem.badRequest(slug, detail));
     }
 
     /** The absolute URLs of this request's application, forwarded by a trusted proxy or not. */
     private Links links(UriInfo uri, HttpHeaders headers, HttpServletRequest servlet) {
+        return links(uri, headers, servlet, app.config().trustedProxies());
+    }
+
+    /** The absolute URLs of this request's application, forwarded by a {@code trusted} proxy or not. */
+    static Links links(UriInfo uri, HttpHeaders headers, HttpServletRequest servlet, TrustedProxies trusted) {
         URI base = uri.getBaseUri();
         String remote = ClientGone.remoteAddr(servlet);
         return Links.of(base.getScheme(), base.getHost(), base.getPort(), contextPath(uri), remote, name -> {
             List<String> v = headers.getRequestHeader(name);
             return v == null ? List.of() : v;
-        }, app.config().trustedProxies());
+        }, trusted);
     }
 
     /** The application's context path as seen by the client, without a trailing slash. */

@@ -2,6 +2,7 @@ package io.asyncreply.web.auth;
 
 import jakarta.servlet.ServletRequest;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Who sent a request, as the authentication filter decided it: the owner its tasks belong to and
@@ -60,6 +61,15 @@ public record Caller(String owner, Role role, boolean authenticated) {
             return caller;
         }
         throw new IllegalStateException("no caller on this request: the authentication filter is not mapped to it");
+    }
+
+    /**
+     * The caller of {@code request}, or empty when there is none: a request on a public path (see
+     * {@code asyncreply.auth.public}) that carried no credentials, or one the filter never saw. For
+     * paths that answer everyone; everywhere else use {@link #of(ServletRequest)}, which fails closed.
+     */
+    public static Optional<Caller> find(ServletRequest request) {
+        return request.getAttribute(ATTRIBUTE) instanceof Caller caller ? Optional.of(caller) : Optional.empty();
     }
 
     /** The owner filter for reads: {@code null} (every owner) for admins and viewers, else the caller's owner. */

@@ -2,13 +2,25 @@ package io.asyncreply.web.boot;
 
 import io.asyncreply.engine.TaskService;
 import io.asyncreply.handlers.Builtins;
+import io.asyncreply.task.TaskHandler;
+import io.asyncreply.web.auth.AuthSettings;
+import io.asyncreply.task.TypePolicy;
 import io.asyncreply.web.config.Settings;
+import io.asyncreply.web.config.TypePolicies;
 import io.asyncreply.web.config.WebConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Starts the task service when the web application starts and stops it, with every thread and
@@ -37,7 +49,11 @@ public final class AppLifecycle implements ServletContextListener {
     }
 
     private static void start(ServletContext ctx) {
-        WebConfig config = WebConfig.from(Settings.of(ctx::getInitParameter));
+        Settings settings = Settings.of(ctx::getInitParameter);
+        WebConfig config = WebConfig.from(settings);
+        AuthSettings.from(settings); // checked before anything starts; the authentication filter uses them
+        Map<String, TaskHandler> handlers = handlers(config);
+        Map<String, TypePolicy> policies = TypePolicies.from(settings, handlers, settingNames(ctx));
         Stores.Opened store = Stores.open(config);
         try {
             TaskService.Builder b = TaskService.builder()
@@ -51,19 +67,47 @@ public final class AppLifecycle implements ServletContextListener {
             if (config.nodeId() != null) {
                 b.nodeId(config.nodeId());
             }
-            if (config.builtins()) {
-                b.handlers(Builtins.all());
-            }
-            b.discoverHandlers(Thread.currentThread().getContextClassLoader());
+            b.handlers(handlers.values());
+            policies.forEach(b::policy);
             TaskService service = b.build();
             ctx.setAttribute(App.ATTRIBUTE, new App(service, config));
             LOG.log(Level.INFO, "asyncreply started: store {0}, {1} workers, queue capacity {2}, task types {3}, node {4}",
                     store.description(), config.workers(), config.queueCapacity(), service.types(), service.nodeId());
+            policies.forEach((type, p) -> LOG.log(Level.INFO, "task type {0}: {1}", type, p));
         } catch (RuntimeException e) {
             store.close();
             Stores.deregisterDrivers();
             throw e;
         }
+    }
+
+    /**
+     * The handlers this node serves: the built-in ones (unless {@code asyncreply.builtins=false}),
+     * then those {@link ServiceLoader} finds in the application. @throws IllegalArgumentException for
+     * a bad or duplicate type name
+     */
+    private static Map<String, TaskHandler> handlers(WebConfig config) {
+        List<TaskHandler> all = new ArrayList<>();
+        if (config.builtins()) {
+            all.addAll(Builtins.all());
+        }
+        ServiceLoader.load(TaskHandler.class, Thread.currentThread().getContextClassLoader()).forEach(all::add);
+        Map<String, TaskHandler> byType = new LinkedHashMap<>();
+        for (TaskHandler h : all) {
+            TaskHandler before = byType.putIfAbsent(h.type(), h);
+            if (before != null) {
+                throw new IllegalArgumentException("two handlers for task type '" + h.type() + "': "
+                        + before.getClass().getName() + " and " + h.getClass().getName());
+            }
+        }
+        return byType;
+    }
+
+    /** The names of the settings given as context-params and system properties (environment variables cannot be named back). */
+    private static Set<String> settingNames(ServletContext ctx) {
+        Set<String> names = new TreeSet<>(Collections.list(ctx.getInitParameterNames()));
+        names.addAll(System.getProperties().stringPropertyNames());
+        return names;
     }
 
     @Override

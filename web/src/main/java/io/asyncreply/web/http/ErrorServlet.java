@@ -26,12 +26,15 @@ public final class ErrorServlet extends HttpServlet {
             return;
         }
         Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = code instanceof Integer i ? i : 500;
+        // Jetty 12 dispatches a 401 its authenticator wrote (asyncreply.auth=container) without the
+        // attribute: the status already set on the response says it then.
+        int status = code instanceof Integer i ? i : res.getStatus() >= 400 ? res.getStatus() : 500;
         if (res.isCommitted()) {
             return;
         }
         String title = switch (status) {
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";

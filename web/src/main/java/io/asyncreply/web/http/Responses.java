@@ -49,7 +49,13 @@ public final class Responses {
 
     /** The answer to a rejected submission. */
     public static Answer rejected(Submission.Rejected s, int retryAfterSeconds) {
-        Problem p = switch (s.reason()) {
+        Problem p = problemOf(s);
+        return problem(p, false, p.status() == 503 ? retryAfterSeconds : -1);
+    }
+
+    /** The problem that answers a rejected submission (a 503 also carries {@code Retry-After}). */
+    public static Problem problemOf(Submission.Rejected s) {
+        return switch (s.reason()) {
             case UNKNOWN_TYPE -> new Problem(404, "unknown-task-type", "Unknown Task Type", s.detail());
             case INVALID_IDEMPOTENCY_KEY -> Problem.badRequest("invalid-idempotency-key", s.detail());
             case UNSUPPORTED_CONTENT_TYPE -> new Problem(415, "unsupported-media-type", "Unsupported Media Type",
@@ -62,7 +68,6 @@ public final class Responses {
             case SHUTTING_DOWN -> new Problem(503, "shutting-down", "Service Unavailable", s.detail());
             case STORE_UNAVAILABLE -> new Problem(503, "store-unavailable", "Service Unavailable", s.detail());
         };
-        return problem(p, false, p.status() == 503 ? retryAfterSeconds : -1);
     }
 
     /**
@@ -75,7 +80,13 @@ public final class Responses {
      */
     public static Answer accepted(HttpServletRequest request, TrustedProxies trusted, Task task, boolean replayed,
             int retryAfterSeconds, int appliedWait) {
-        byte[] body = TaskJson.task(task, request.getContextPath());
+        return accepted(request, trusted, false, task, replayed, retryAfterSeconds, appliedWait);
+    }
+
+    /** {@link #accepted(HttpServletRequest, TrustedProxies, Task, boolean, int, int)}, with the owner for admins. */
+    public static Answer accepted(HttpServletRequest request, TrustedProxies trusted, boolean showOwner, Task task,
+            boolean replayed, int retryAfterSeconds, int appliedWait) {
+        byte[] body = TaskJson.task(task, request.getContextPath(), showOwner);
         Links links = Links.of(request, trusted);
         String location = links.task(task.id());
         String operation = links.operation(task.id());

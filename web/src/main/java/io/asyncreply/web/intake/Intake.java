@@ -2,6 +2,7 @@ package io.asyncreply.web.intake;
 
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
+import io.asyncreply.web.auth.Caller;
 import io.asyncreply.web.boot.App;
 import io.asyncreply.web.boot.Pending;
 import io.asyncreply.web.http.Responses;
@@ -114,6 +115,12 @@ final class Intake implements ReadListener, AsyncListener {
     private final String contentType;
     private final String idempotencyKey;
     private final int preferWait;
+    private final SubmitOptions options;
+    /** Who submits: the task's owner, and the scope of its idempotency key; null for the anonymous owner. */
+    private final String owner;
+    /** Whether the answer shows the task's owner (admins only). */
+    private final boolean showOwner;
+    private final String traceparent;
     private final long max;
     /** What the buffer may grow to: the declared length (it never exceeds the limit here), or the limit. */
     private final long expected;
@@ -134,7 +141,8 @@ final class Intake implements ReadListener, AsyncListener {
 
     Intake(App app, Deadlines deadlines, AsyncContext async, HttpServletRequest request, HttpServletResponse response,
             String type, String contentType, String idempotencyKey, int preferWait,
-            BufferBudget.Reservation reservation) throws IOException {
+            BufferBudget.Reservation reservation, SubmitOptions options, Caller caller, String traceparent)
+            throws IOException {
         this.app = app;
         this.deadlines = deadlines;
         this.async = async;
@@ -145,6 +153,10 @@ final class Intake implements ReadListener, AsyncListener {
         this.contentType = contentType;
         this.idempotencyKey = idempotencyKey;
         this.preferWait = preferWait;
+        this.options = options;
+        this.owner = caller.owner();
+        this.showOwner = caller.isAdmin();
+        this.traceparent = traceparent;
         this.max = app.config().maxBodyBytes();
         long declared = request.getContentLengthLong();
         this.expected = declared >= 0 ? Math.min(declared, max) : max;
@@ -322,7 +334,8 @@ final class Intake implements ReadListener, AsyncListener {
         Thread reader = Thread.currentThread();
         CompletionStage<Submission> stored;
         try {
-            stored = app.service().submit(type, payload, contentType, idempotencyKey);
+            stored = app.service().submit(options.request(type, payload, contentType, idempotencyKey, owner,
+                    traceparent));
         } catch (RuntimeException e) {
             stored = CompletableFuture.failedFuture(e);
         }
@@ -361,7 +374,7 @@ final class Intake implements ReadListener, AsyncListener {
     private boolean accepted(Submission.Accepted a) {
         Task task = a.task();
         if (preferWait <= 0 || task.isTerminal()) {
-            return answer(State.SUBMITTING, Responses.accepted(request, app.config().trustedProxies(), task,
+            return answer(State.SUBMITTING, Responses.accepted(request, app.config().trustedProxies(), showOwner, task,
                     a.replayed(), retryAfter(),
                     task.isTerminal() && preferWait > 0 ? preferWait : -1));
         }
@@ -375,11 +388,11 @@ final class Intake implements ReadListener, AsyncListener {
             now.now(); // undeploying, or asyncreply.wait.max-held requests are held: the wait is not applied
             return true;
         }
-        app.service().awaitTerminal(task.id(), Duration.ofSeconds(preferWait)).whenComplete((t, failure) ->
+        app.service().awaitTerminal(task.id(), owner, Duration.ofSeconds(preferWait)).whenComplete((t, failure) ->
                 // completes on the service's notifier thread: the answer is written by a container thread
                 onContainerThread(() -> {
                     Task latest = failure == null && t != null && t.isPresent() ? t.get() : task;
-                    answer(State.WAITING, Responses.accepted(request, app.config().trustedProxies(), latest,
+                    answer(State.WAITING, Responses.accepted(request, app.config().trustedProxies(), showOwner, latest,
                             a.replayed(), retryAfter(),
                             latest.isTerminal() ? preferWait : -1));
                 }));
@@ -397,11 +410,11 @@ final class Intake implements ReadListener, AsyncListener {
         Submission.Accepted a = stored;
         Task latest = a.task();
         try {
-            latest = app.service().find(latest.id()).orElse(latest);
+            latest = app.service().find(latest.id(), owner).orElse(latest);
         } catch (RuntimeException e) {
             // store unreachable: answer with what we have
         }
-        write(Responses.accepted(request, app.config().trustedProxies(), latest, a.replayed(), retryAfter(),
+        write(Responses.accepted(request, app.config().trustedProxies(), showOwner, latest, a.replayed(), retryAfter(),
                 latest.isTerminal() ? preferWait : -1));
         return true;
     }

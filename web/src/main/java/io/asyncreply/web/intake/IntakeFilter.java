@@ -1,6 +1,8 @@
 package io.asyncreply.web.intake;
 
 import io.asyncreply.task.Submission;
+import io.asyncreply.web.auth.AuthProblems;
+import io.asyncreply.web.auth.Caller;
 import io.asyncreply.web.boot.App;
 import io.asyncreply.web.config.WebConfig;
 import io.asyncreply.web.http.MediaType;
@@ -28,12 +30,15 @@ import java.util.Optional;
  * (percent-decoding, path parameters such as {@code ;x=1} removed, as JAX-RS ignores them on every
  * other path); a container refuses an encoded slash or an invalid encoding before this filter.
  *
- * <p>What the headers alone decide is refused before reading, in this order: a transfer coding
+ * <p>What the headers alone decide is refused before reading, in this order: a caller that may
+ * not submit (a viewer, 403; the {@link Caller} the authentication filter set), a transfer coding
  * other than chunked (501), then {@link io.asyncreply.engine.TaskService#precheck} (shutting down
  * 503, unknown type 404, bad {@code Idempotency-Key} 400, a non-JSON content type for a JSON
  * handler 415: the service's own rules and words), a {@code Content-Type} that is not a media type
- * (400), a declared length beyond the limit (413, connection closed), no room left in the
- * {@link BufferBudget} (503). The body of such a request is read and thrown away, within a bound,
+ * (400), a bad option in the query string ({@link SubmitOptions}: 400 {@code invalid-option}), a
+ * declared length beyond the limit (413, connection closed), no room left in the
+ * {@link BufferBudget} (503). The task belongs to the caller's owner, and its idempotency key is
+ * the owner's: two owners may use the same key. The body of such a request is read and thrown away, within a bound,
  * before the refusal is written (see {@link Discard}).
  */
 public final class IntakeFilter extends HttpFilter {
@@ -85,6 +90,11 @@ public final class IntakeFilter extends HttpFilter {
         }
         App app = App.from(getServletContext());
         WebConfig config = app.config();
+        Caller caller = Caller.of(req);
+        if (!caller.mayAct()) {
+            refuse(req, res, AuthProblems.forbidden("A viewer may read tasks but not submit them."), config);
+            return;
+        }
         String coding = unsupportedTransferCoding(req.getHeaders("Transfer-Encoding"));
         if (coding != null) {
             refuse(req, res, IntakeProblems.unsupportedTransferCoding(coding), config);
@@ -100,6 +110,13 @@ public final class IntakeFilter extends HttpFilter {
         }
         if (!mediaType) {
             refuse(req, res, IntakeProblems.invalidContentType(ct), config);
+            return;
+        }
+        SubmitOptions options;
+        try {
+            options = SubmitOptions.parse(req.getQueryString());
+        } catch (SubmitOptions.InvalidOption e) {
+            refuse(req, res, IntakeProblems.invalidOption(e.getMessage()), config);
             return;
         }
         long max = config.maxBodyBytes();
@@ -122,7 +139,8 @@ public final class IntakeFilter extends HttpFilter {
             // A safety net behind the read deadline (which the Intake keeps itself): the container's
             // timeout can be set only now, so it must also cover the wait and the store's answer.
             async.setTimeout(config.readTimeout().plusSeconds(wait).plus(STORE_GRACE).toMillis());
-            new Intake(app, deadlines, async, req, res, type, ct, key, wait, reservation).start();
+            new Intake(app, deadlines, async, req, res, type, ct, key, wait, reservation, options, caller,
+                    req.getHeader("traceparent")).start();
         } catch (IOException | RuntimeException e) {
             reservation.release();
             throw e;

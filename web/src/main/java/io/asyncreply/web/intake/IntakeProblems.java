@@ -78,6 +78,11 @@ final class IntakeProblems {
                 false);
     }
 
+    /** An option in the query string is not valid (its detail names it). */
+    static Responses.Answer invalidOption(String detail) {
+        return Responses.problem(400, "invalid-option", "Bad Request", detail + " Nothing was queued.", false);
+    }
+
     private static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }

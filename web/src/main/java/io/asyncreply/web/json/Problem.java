@@ -21,6 +21,11 @@ public record Problem(int status, String slug, String title, String detail) {
         return new Problem(400, slug, "Bad Request", detail);
     }
 
+    /** 403 {@code forbidden}: the caller is known and may not do this (a viewer acting, a user on the admin API). */
+    public static Problem forbidden(String detail) {
+        return new Problem(403, "forbidden", "Forbidden", detail);
+    }
+
     public String type() {
         return TYPE_PREFIX + slug;
     }

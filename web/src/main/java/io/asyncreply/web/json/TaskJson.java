@@ -9,6 +9,7 @@ import io.asyncreply.task.Limits;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskResult;
+import io.asyncreply.task.TaskStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,9 +48,14 @@ public final class TaskJson {
     }
 
     public static byte[] task(Task t, String contextPath) {
+        return task(t, contextPath, false);
+    }
+
+    /** The task's JSON; {@code showOwner}: with its {@code owner} (for admins, when it has one). */
+    public static byte[] task(Task t, String contextPath, boolean showOwner) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(384);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(g, t, contextPath, INLINE_RESULT_MAX);
+            write(g, t, contextPath, INLINE_RESULT_MAX, showOwner);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -74,12 +80,19 @@ public final class TaskJson {
      */
     public static final class PageWriter {
         private final String contextPath;
+        private final boolean showOwner;
         private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         private final JsonGenerator g;
         private long budget = PAGE_INLINE_BUDGET;
 
         public PageWriter(String contextPath) {
+            this(contextPath, false);
+        }
+
+        /** {@code showOwner}: each task with its {@code owner} (for admins). */
+        public PageWriter(String contextPath, boolean showOwner) {
             this.contextPath = contextPath;
+            this.showOwner = showOwner;
             try {
                 g = FACTORY.createGenerator(out);
                 g.writeStartObject();
@@ -92,7 +105,7 @@ public final class TaskJson {
         /** Appends {@code t}, inlining its result while the page's inline budget lasts. */
         public void add(Task t) {
             try {
-                budget -= write(g, t, contextPath, (int) Math.min(budget, INLINE_RESULT_MAX));
+                budget -= write(g, t, contextPath, (int) Math.min(budget, INLINE_RESULT_MAX), showOwner);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -157,13 +170,18 @@ public final class TaskJson {
      * Writes {@code t}, inlining its result when it is embeddable JSON of at most
      * {@code inlineMax} bytes; returns the number of result bytes inlined.
      */
-    private static int write(JsonGenerator g, Task t, String contextPath, int inlineMax) throws IOException {
+    private static int write(JsonGenerator g, Task t, String contextPath, int inlineMax, boolean showOwner)
+            throws IOException {
         String path = taskPath(contextPath, t.id());
         g.writeStartObject();
         g.writeStringField("id", t.id());
         g.writeStringField("type", t.type());
         g.writeStringField("status", t.status().name());
         g.writeStringField("url", path);
+        if (showOwner && t.owner() != null) {
+            g.writeStringField("owner", t.owner());
+        }
+        g.writeNumberField("priority", t.priority());
         time(g, "submittedAt", t.submittedAt());
         time(g, "startedAt", t.startedAt());
         time(g, "finishedAt", t.finishedAt());
@@ -193,6 +211,19 @@ public final class TaskJson {
         }
         if (!t.isTerminal() && t.runAt() != null && t.attempts() > 0) {
             time(g, "nextAttemptAt", t.runAt());
+        }
+        if (t.status() == TaskStatus.QUEUED && t.attempts() == 0 && t.runAt() != null
+                && t.runAt().isAfter(t.submittedAt())) {
+            time(g, "runAt", t.runAt()); // delayed: not before then
+        }
+        if (t.status() == TaskStatus.QUEUED) {
+            time(g, "expiresAt", t.expiresAt());
+        }
+        if (t.retryOf() != null) {
+            g.writeStringField("retryOf", t.retryOf());
+        }
+        if (t.traceparent() != null) {
+            g.writeStringField("traceparent", t.traceparent());
         }
         g.writeEndObject();
         return inlined;

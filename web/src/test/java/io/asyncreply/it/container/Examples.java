@@ -52,6 +52,16 @@ public final class Examples {
         return xml;
     }
 
+    /** tomcat/container-auth.xml: the authenticator valve, for the {@code <Context>} of the container's defaults. */
+    public static String tomcatAuthValve() {
+        return read("tomcat/container-auth.xml").replaceFirst("(?s)^<\\?xml[^>]*\\?>\\s*", "");
+    }
+
+    /** jetty/ee10-asyncreply-auth.xml ($JETTY_BASE/environments/): Basic with a HashLoginService. */
+    public static String jettyAuthXml() {
+        return read("jetty/ee10-asyncreply-auth.xml");
+    }
+
     static String read(String relative) {
         try {
             return Files.readString(dir().resolve(relative));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncreply.task.TaskStatus;
+import io.asyncreply.web.auth.AuthFilter;
 import io.asyncreply.web.testing.TestApps;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.Response;
@@ -46,7 +47,8 @@ class ApiResourcesTest extends JerseyTest {
     @Override
     protected DeploymentContext configureDeployment() {
         t = TestApps.start(Map.of("asyncreply.wait.max", "1s"));
-        return ServletDeploymentContext.forServlet(new ServletContainer(new ApiApplication(t.app))).build();
+        return ServletDeploymentContext.forServlet(new ServletContainer(new ApiApplication(t.app)))
+                .addFilter(AuthFilter.class, "auth").build();
     }
 
     @AfterEach
@@ -337,7 +339,10 @@ class ApiResourcesTest extends JerseyTest {
         Response r = target("health").request().post(Entity.text("x"));
         assertProblem(r, 405);
         assertThat(r.getHeaderString("Allow")).contains("GET");
-        assertProblem(target("tasks").request().delete(), 405);
+        Response putList = target("tasks").request().put(Entity.text("x"));
+        assertProblem(putList, 405);
+        assertThat(putList.getHeaderString("Allow").split(",\\s*")).as("GET lists, DELETE cancels in bulk")
+                .contains("DELETE", "GET");
         Response put = target("tasks/AAAAAAAAAAAAAAAAAAAAAA").request().put(Entity.text("x"));
         assertProblem(put, 405);
         // POST /tasks/{type} is the intake filter's, in front of Jersey, and is allowed on that path too

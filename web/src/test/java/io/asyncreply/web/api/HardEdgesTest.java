@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.asyncreply.task.TaskStatus;
+import io.asyncreply.web.auth.AuthFilter;
 import io.asyncreply.web.testing.TestApps;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -57,7 +58,8 @@ class HardEdgesTest extends JerseyTest {
     protected DeploymentContext configureDeployment() {
         t = TestApps.start(Map.of("asyncreply.wait.max", "10s", "asyncreply.wait.max-held", "2",
                 "asyncreply.queue.capacity", "100"));
-        return ServletDeploymentContext.forServlet(new ServletContainer(new ApiApplication(t.app))).build();
+        return ServletDeploymentContext.forServlet(new ServletContainer(new ApiApplication(t.app)))
+                .addFilter(AuthFilter.class, "auth").build();
     }
 
     @AfterEach

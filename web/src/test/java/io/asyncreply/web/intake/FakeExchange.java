@@ -1,5 +1,6 @@
 package io.asyncreply.web.intake;
 
+import io.asyncreply.web.auth.Caller;
 import io.asyncreply.web.boot.App;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -44,6 +45,10 @@ final class FakeExchange {
     final Async async = new Async();
     volatile long contentLength = -1;
     volatile boolean chainCalled;
+    /** Who sends it, as the authentication filter would have said. */
+    volatile Caller caller = Caller.ANONYMOUS;
+    /** The raw query string, or null. */
+    volatile String query;
 
     private FakeExchange(String method, String path) {
         this.method = method;
@@ -52,6 +57,16 @@ final class FakeExchange {
 
     static FakeExchange post(String path) {
         return new FakeExchange("POST", path);
+    }
+
+    FakeExchange caller(Caller c) {
+        caller = c;
+        return this;
+    }
+
+    FakeExchange query(String q) {
+        query = q;
+        return this;
     }
 
     FakeExchange header(String name, String value) {
@@ -137,7 +152,8 @@ final class FakeExchange {
                     case "startAsync" -> async.start((ServletRequest) proxy, response.proxy);
                     case "isAsyncStarted" -> async.started;
                     case "getAsyncContext" -> async;
-                    case "getAttribute" -> null;
+                    case "getAttribute" -> Caller.ATTRIBUTE.equals(args[0]) ? caller : null;
+                    case "getQueryString" -> query;
                     case "getScheme" -> "http";
                     case "getServerName" -> "localhost";
                     case "getServerPort" -> 8080;

@@ -246,6 +246,64 @@ public final class TestApps implements AutoCloseable {
         }
 
         @Override
+        public Optional<Task> find(String id, String owner) {
+            check();
+            return delegate.find(id, owner);
+        }
+
+        @Override
+        public Optional<ClaimedTask> findWithPayload(String id, String owner) {
+            check();
+            return delegate.findWithPayload(id, owner);
+        }
+
+        @Override
+        public CancelResult cancel(String id, Instant now, String node, String owner) {
+            check();
+            return delegate.cancel(id, now, node, owner);
+        }
+
+        @Override
+        public int cancelQueued(String type, String owner, Instant now, String node, int max) {
+            check();
+            return delegate.cancelQueued(type, owner, now, node, max);
+        }
+
+        @Override
+        public List<TaskEvent> taskEvents(String taskId, long afterId, int limit, String owner) {
+            check();
+            return delegate.taskEvents(taskId, afterId, limit, owner);
+        }
+
+        @Override
+        public void pause(String type, boolean paused) {
+            check();
+            delegate.pause(type, paused);
+        }
+
+        @Override
+        public List<io.asyncreply.store.TypeState> typeStates() {
+            check();
+            return delegate.typeStates();
+        }
+
+        @Override
+        public void heartbeat(String nodeId, Instant startedAt, int running, Instant now, java.util.Set<String> types) {
+            check();
+            delegate.heartbeat(nodeId, startedAt, running, now, types);
+        }
+
+        @Override
+        public boolean forgetNode(String nodeId) {
+            return delegate.forgetNode(nodeId);
+        }
+
+        @Override
+        public int forgetNodes(Instant silentSince) {
+            return delegate.forgetNodes(silentSince);
+        }
+
+        @Override
         public void close() {
             delegate.close();
         }
