@@ -13,6 +13,7 @@ import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskEvent;
 import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskListener;
+import io.asyncreply.task.TaskObserver;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.TypeInfo;
@@ -82,6 +83,7 @@ public final class TaskService implements AutoCloseable {
     private final Duration shutdownGrace;
     private final String nodeId;
     private final Map<String, TypePolicy> policies;
+    private final TaskObserver observer;
 
     private final NamedThreadFactory schedulerThreads = new NamedThreadFactory("asyncreply-scheduler");
     private final NamedThreadFactory notifierThreads = new NamedThreadFactory("asyncreply-notifier");
@@ -118,6 +120,8 @@ public final class TaskService implements AutoCloseable {
         this.shutdownGrace = b.shutdownGrace;
         this.nodeId = b.nodeId != null ? b.nodeId : UUID.randomUUID().toString();
         this.policies = Map.copyOf(b.policies);
+        this.observer = new Observers(new TaskLog(), b.observer);
+        store.observe(observer);
         Instant startedAt = now();
 
         this.scheduler = new ScheduledThreadPoolExecutor(1, schedulerThreads);
@@ -140,17 +144,17 @@ public final class TaskService implements AutoCloseable {
             public void requeued(Task task) {
                 wakeAt(task.runAt());
             }
-        }, events::poke);
+        }, events::poke, observer);
         AttemptRunner runner = new AttemptRunner(handlers, policies, running, completer, this::progress,
                 () -> stopping, scheduler);
         this.handoff = new Handoff(claims::wake);
         this.claimer = new Claimer(store, handlers.keySet(), policies, nodeId, clock, leaseDuration, b.pollInterval.toMillis(),
-                workerCount, handoff, claims, events::poke);
+                workerCount, handoff, claims, events::poke, observer);
         this.workers = new Workers(workerCount, handoff, runner);
         this.admission = new Admission(store, handlers, policies, queueCapacity, nodeId, task -> {
             claims.wake();
             events.poke();
-        });
+        }, observer);
         this.maintenance = new Maintenance(store, scheduler, housekeeper, clock, nodeId, handlers.keySet(), startedAt,
                 leaseDuration,
                 b.retention, b.retainAtMost, b.purgeInterval, b.maxAttempts, running, new Maintenance.Changed() {
@@ -168,7 +172,7 @@ public final class TaskService implements AutoCloseable {
                     public void wrote() {
                         events.poke();
                     }
-                });
+                }, observer);
         this.healthCheck = new HealthCheck(store, clock, admission, running, workerCount, queueCapacity, nodeId,
                 leaseDuration);
         this.typeCatalog = new TypeCatalog(store, nodeId, handlers.keySet(), policies);
@@ -319,6 +323,7 @@ public final class TaskService implements AutoCloseable {
         }
         CancelResult r = store.cancel(id, now(), nodeId, owner);
         if (r.outcome() == CancelResult.Outcome.CANCELLED) {
+            observer.finished(r.task());
             events.poke();
             waits.finished(r.task());
         } else if (r.outcome() == CancelResult.Outcome.CANCEL_REQUESTED) {
@@ -343,6 +348,7 @@ public final class TaskService implements AutoCloseable {
         }
         int n = store.cancelQueued(type, owner, now(), nodeId, max);
         if (n > 0) {
+            observer.cancelledQueued(type, n);
             events.poke();
             // Waiters of those tasks learn of it from their cancelled events.
         }
@@ -546,8 +552,19 @@ public final class TaskService implements AutoCloseable {
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private String nodeId;
         private final Map<String, TypePolicy> policies = new LinkedHashMap<>();
+        private TaskObserver observer = TaskObserver.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Told of what this node does with tasks, as it happens, for metrics (see {@link TaskObserver}:
+         * it runs on the engine's write path and must return at once). The service also gives it to
+         * the store ({@link TaskStore#observe}). Default: {@link TaskObserver#NONE}.
+         */
+        public Builder observer(TaskObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
         }
 
         /** Where tasks live. Required. The service does not close it. */
