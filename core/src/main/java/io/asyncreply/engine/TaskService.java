@@ -407,6 +407,18 @@ public final class TaskService implements AutoCloseable {
         return typeCatalog.all(now().minus(leaseDuration));
     }
 
+    /**
+     * How long the task that has waited longest since it became ready to run has waited: now minus
+     * the earliest run time of a queued task, or zero when no queued task is due (a task delayed into
+     * the future has not begun to wait). One store read ({@link TaskStore#oldestQueuedRunAt()});
+     * zero for a store that cannot tell. @throws StoreException
+     */
+    public Duration oldestQueuedAge() {
+        Instant now = now();
+        return store.oldestQueuedRunAt().filter(at -> at.isBefore(now)).map(at -> Duration.between(at, now))
+                .orElse(Duration.ZERO);
+    }
+
     /** This node's policy of {@code type}: the configured one, or {@link TypePolicy#DEFAULT}. */
     public TypePolicy policy(String type) {
         return policies.getOrDefault(type, TypePolicy.DEFAULT);
@@ -418,6 +430,15 @@ public final class TaskService implements AutoCloseable {
      */
     public Health health() {
         return healthCheck.now();
+    }
+
+    /**
+     * {@link #health()} without the node registry, for probes that ask often: whether the store
+     * answers, whether submissions are accepted, and how many tasks wait (the queue is full when
+     * that reaches the capacity). Asks the store twice (ping, queued).
+     */
+    public Health readiness() {
+        return healthCheck.readiness();
     }
 
     /** The registered handler of {@code type}, if any. */

@@ -9,8 +9,8 @@ import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
 import org.glassfish.jersey.server.spi.Container;
 
 /**
- * The Jersey application: status, operation, result, cancel, list, long-poll, health and the
- * OpenAPI description. Submissions never
+ * The Jersey application: status, operation, result, cancel, list, long-poll, health, metrics and
+ * the OpenAPI description. Submissions never
  * reach it ({@link io.asyncreply.web.intake.IntakeFilter} answers them first).
  */
 public final class ApiApplication extends ResourceConfig {
@@ -24,6 +24,7 @@ public final class ApiApplication extends ResourceConfig {
     ApiApplication(App app) {
         register(new TaskResource(app));
         register(new HealthResource(app));
+        register(new MetricsResource(app));
         register(new OpenApiResource());
         register(ProblemMappers.WebApplicationExceptionMapper.class);
         register(ProblemMappers.StoreExceptionMapper.class);

@@ -2,13 +2,22 @@ package io.asyncreply.web.boot;
 
 import io.asyncreply.engine.TaskService;
 import io.asyncreply.handlers.Builtins;
+import io.asyncreply.task.TaskHandler;
 import io.asyncreply.web.config.Settings;
 import io.asyncreply.web.config.WebConfig;
+import io.asyncreply.web.metrics.Metrics;
+import io.asyncreply.web.trace.TracedHandler;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * Starts the task service when the web application starts and stops it, with every thread and
@@ -51,12 +60,19 @@ public final class AppLifecycle implements ServletContextListener {
             if (config.nodeId() != null) {
                 b.nodeId(config.nodeId());
             }
+            List<TaskHandler> handlers = new ArrayList<>();
             if (config.builtins()) {
-                b.handlers(Builtins.all());
+                handlers.addAll(Builtins.all());
             }
-            b.discoverHandlers(Thread.currentThread().getContextClassLoader());
+            ServiceLoader.load(TaskHandler.class, Thread.currentThread().getContextClassLoader()).forEach(handlers::add);
+            Set<String> types = new LinkedHashSet<>();
+            handlers.forEach(h -> types.add(h.type()));
+            Metrics metrics = new Metrics(types);
+            // Each attempt in a span of the submitter's trace (a no-op without the agent or an SDK).
+            b.handlers(TracedHandler.all(handlers, GlobalOpenTelemetry.get())).observer(metrics.observer());
             TaskService service = b.build();
-            ctx.setAttribute(App.ATTRIBUTE, new App(service, config));
+            metrics.start(service, config.metricsRefresh());
+            ctx.setAttribute(App.ATTRIBUTE, new App(service, config, metrics));
             LOG.log(Level.INFO, "asyncreply started: store {0}, {1} workers, queue capacity {2}, task types {3}, node {4}",
                     store.description(), config.workers(), config.queueCapacity(), service.types(), service.nodeId());
         } catch (RuntimeException e) {
@@ -77,6 +93,7 @@ public final class AppLifecycle implements ServletContextListener {
         app.pending().answerAll();
         Duration grace = app.config().shutdownGrace();
         app.service().shutdown(grace);
+        app.metrics().close();
         Stores.close(app.service().store());
         Stores.deregisterDrivers();
         LOG.log(Level.INFO, "asyncreply stopped");

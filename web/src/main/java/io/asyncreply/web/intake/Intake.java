@@ -1,5 +1,6 @@
 package io.asyncreply.web.intake;
 
+import io.asyncreply.engine.SubmitRequest;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
 import io.asyncreply.web.boot.App;
@@ -322,7 +323,9 @@ final class Intake implements ReadListener, AsyncListener {
         Thread reader = Thread.currentThread();
         CompletionStage<Submission> stored;
         try {
-            stored = app.service().submit(type, payload, contentType, idempotencyKey);
+            // The W3C trace context travels with the task: its attempts continue the submitter's trace.
+            stored = app.service().submit(SubmitRequest.of(type, payload).contentType(contentType)
+                    .idempotencyKey(idempotencyKey).traceparent(request.getHeader("traceparent")));
         } catch (RuntimeException e) {
             stored = CompletableFuture.failedFuture(e);
         }
