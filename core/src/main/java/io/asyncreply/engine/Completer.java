@@ -192,15 +192,18 @@ final class Completer {
                 continue;
             }
             Task t = w.get();
+            if (t.isTerminal()) {
+                after.finished(t); // waiters first: the observer (the task log) must not delay them
+            } else {
+                after.requeued(t);
+            }
             Instant started = t.startedAt();
             observer.ran(t, started == null ? 0 : Math.max(0, batch.get(i).now().toEpochMilli()
                     - started.toEpochMilli()));
             if (t.isTerminal()) {
                 observer.finished(t);
-                after.finished(t);
             } else {
                 observer.retried(t);
-                after.requeued(t);
             }
         }
     }

@@ -144,12 +144,14 @@ final class Maintenance {
         changed.wrote();
         for (Task t : done) {
             LOG.log(Level.INFO, "task {0} recovered from an expired lease: now {1}", t.id(), t.status());
-            observer.recovered(t);
             if (t.isTerminal()) {
-                observer.finished(t);
                 changed.finished(t);
             } else {
                 changed.requeued(t);
+            }
+            observer.recovered(t);
+            if (t.isTerminal()) {
+                observer.finished(t);
             }
         }
     }
@@ -176,9 +178,9 @@ final class Maintenance {
         }
         changed.wrote();
         for (Task t : done) {
+            changed.finished(t);
             observer.expired(t);
             observer.finished(t); // its log line says error.code=expired
-            changed.finished(t);
         }
     }
 

@@ -323,9 +323,9 @@ public final class TaskService implements AutoCloseable {
         }
         CancelResult r = store.cancel(id, now(), nodeId, owner);
         if (r.outcome() == CancelResult.Outcome.CANCELLED) {
-            observer.finished(r.task());
             events.poke();
             waits.finished(r.task());
+            observer.finished(r.task());
         } else if (r.outcome() == CancelResult.Outcome.CANCEL_REQUESTED) {
             running.cancel(id);
         }
