@@ -192,18 +192,16 @@ final class Completer {
                 continue;
             }
             Task t = w.get();
+            Instant started = t.startedAt();
+            long ran = started == null ? 0 : Math.max(0, batch.get(i).now().toEpochMilli() - started.toEpochMilli());
             if (t.isTerminal()) {
                 after.finished(t); // waiters first: the observer (the task log) must not delay them
-            } else {
-                after.requeued(t);
-            }
-            Instant started = t.startedAt();
-            observer.ran(t, started == null ? 0 : Math.max(0, batch.get(i).now().toEpochMilli()
-                    - started.toEpochMilli()));
-            if (t.isTerminal()) {
+                observer.ran(t, ran);
                 observer.finished(t);
             } else {
-                observer.retried(t);
+                observer.ran(t, ran);
+                observer.retried(t); // before a worker is woken for the next attempt, which is told as started
+                after.requeued(t);
             }
         }
     }

@@ -144,14 +144,12 @@ final class Maintenance {
         changed.wrote();
         for (Task t : done) {
             LOG.log(Level.INFO, "task {0} recovered from an expired lease: now {1}", t.id(), t.status());
+            observer.recovered(t); // before a worker is woken for it: a recovery is told before its next start
             if (t.isTerminal()) {
                 changed.finished(t);
+                observer.finished(t);
             } else {
                 changed.requeued(t);
-            }
-            observer.recovered(t);
-            if (t.isTerminal()) {
-                observer.finished(t);
             }
         }
     }

@@ -52,9 +52,9 @@ public interface TaskObserver {
     }
 
     /**
-     * {@code task} was queued again for another attempt after an attempt of this node ended
-     * (its handler failed and its retry policy allows another, or it was interrupted: shutdown, a
-     * lease lost); {@code task.error()} says why.
+     * {@code task} was queued again for another attempt after an attempt of this node ended (its
+     * handler failed or timed out and its retry policy allows another, or it was given back at
+     * shutdown); {@code task.error()} says why.
      */
     default void retried(Task task) {
     }
