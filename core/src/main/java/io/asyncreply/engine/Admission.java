@@ -13,6 +13,7 @@ import io.asyncreply.task.Rejection;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskHandler;
+import io.asyncreply.task.TaskObserver;
 import io.asyncreply.task.TypePolicy;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
@@ -46,10 +47,13 @@ final class Admission {
     private final Map<String, TypePolicy> policies;
     private final String nodeId;
     private final Accepted accepted;
+    private final TaskObserver observer;
     private volatile boolean open = true;
 
+    /** {@code observer}: told of every submission stored and every one refused, once. */
     Admission(TaskStore store, Map<String, TaskHandler> handlers, Map<String, TypePolicy> policies, long queueCapacity,
-            String nodeId, Accepted accepted) {
+            String nodeId, Accepted accepted, TaskObserver observer) {
+        this.observer = observer;
         this.store = store;
         this.handlers = handlers;
         this.policies = policies;
@@ -69,9 +73,16 @@ final class Admission {
 
     /**
      * What can be decided before the payload is read: shutdown, unknown type, malformed key, a
-     * content type a JSON handler does not take. Empty when the submission may go on.
+     * content type a JSON handler does not take. Empty when the submission may go on. A refusal
+     * is told to the observer: the caller refuses the submission with it.
      */
     Optional<Submission.Rejected> precheck(String type, String idempotencyKey, String contentType) {
+        Optional<Submission.Rejected> r = check(type, idempotencyKey, contentType);
+        r.ifPresent(x -> observer.rejected(type, x.reason()));
+        return r;
+    }
+
+    private Optional<Submission.Rejected> check(String type, String idempotencyKey, String contentType) {
         if (!open) {
             return Optional.of(new Submission.Rejected(Rejection.SHUTTING_DOWN, "The service is shutting down."));
         }
@@ -105,11 +116,12 @@ final class Admission {
         try {
             task = newTask(r, now);
         } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(new Submission.Rejected(Rejection.INVALID_OPTION, e.getMessage()));
+            return CompletableFuture.completedFuture(refused(type, new Submission.Rejected(Rejection.INVALID_OPTION,
+                    e.getMessage())));
         }
         Submission.Rejected invalid = checkPayload(handlers.get(type), r.payload());
         if (invalid != null) {
-            return CompletableFuture.completedFuture(invalid);
+            return CompletableFuture.completedFuture(refused(type, invalid));
         }
         byte[] digest = r.idempotencyKey() == null ? null : Digests.of(task.type(), r.payload());
         CompletionStage<InsertResult> inserted;
@@ -122,10 +134,11 @@ final class Admission {
         return inserted.handle((result, failure) -> {
             if (failure != null) {
                 LOG.log(Level.WARNING, "task of type {0} not stored: {1}", task.type(), failure.getMessage());
-                return new Submission.Rejected(Rejection.STORE_UNAVAILABLE,
-                        "The task store is unavailable; nothing was stored. Try again later.");
+                return refused(type, new Submission.Rejected(Rejection.STORE_UNAVAILABLE,
+                        "The task store is unavailable; nothing was stored. Try again later."));
             }
             if (result instanceof InsertResult.Inserted ins) {
+                observer.submitted(ins.task());
                 accepted.stored(ins.task());
                 return new Submission.Accepted(ins.task(), false);
             }
@@ -133,12 +146,17 @@ final class Admission {
                 return new Submission.Accepted(dup.existing(), true);
             }
             if (result instanceof InsertResult.Conflict) {
-                return new Submission.Rejected(Rejection.IDEMPOTENCY_CONFLICT,
-                        "This idempotency key was used before with another type or payload.");
+                return refused(type, new Submission.Rejected(Rejection.IDEMPOTENCY_CONFLICT,
+                        "This idempotency key was used before with another type or payload."));
             }
-            return new Submission.Rejected(Rejection.QUEUE_FULL,
-                    "The queue is full (" + queueCapacity + " tasks); try again later.");
+            return refused(type, new Submission.Rejected(Rejection.QUEUE_FULL,
+                    "The queue is full (" + queueCapacity + " tasks); try again later."));
         });
+    }
+
+    private Submission.Rejected refused(String type, Submission.Rejected r) {
+        observer.rejected(type, r.reason());
+        return r;
     }
 
     /**

@@ -3,6 +3,8 @@ package io.asyncreply.engine;
 import io.asyncreply.store.ClaimRequest;
 import io.asyncreply.store.ClaimedTask;
 import io.asyncreply.store.TaskStore;
+import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskObserver;
 import io.asyncreply.task.TypePolicy;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -38,14 +40,19 @@ final class Claimer {
     private final Handoff handoff;
     private final Runnable claimed;
     private final WorkSignal signal;
+    private final TaskObserver observer;
     private final NamedThreadFactory threads = new NamedThreadFactory(THREAD);
     private Thread thread;
     private volatile boolean stopping;
 
-    /** {@code claimed}: called after every claim that got tasks (pokes the event dispatcher). */
+    /**
+     * {@code claimed}: called after every claim that got tasks (pokes the event dispatcher);
+     * {@code observer}: told of each attempt started, after the claim committed.
+     */
     Claimer(TaskStore store, Set<String> types, Map<String, TypePolicy> policies,
             String nodeId, Clock clock, Duration lease, long pollMillis, int maxBatch, Handoff handoff,
-            WorkSignal signal, Runnable claimed) {
+            WorkSignal signal, Runnable claimed, TaskObserver observer) {
+        this.observer = observer;
         this.store = store;
         this.policies = policies;
         this.types = Set.copyOf(types);
@@ -82,6 +89,7 @@ final class Claimer {
                     LOG.log(Level.WARNING, "could not claim tasks: {0}", e.getMessage());
                 }
                 if (!got.isEmpty()) {
+                    started(got); // before the hand-over, so that no attempt is seen to end before it started
                     handoff.give(got);
                     claimed.run();
                     if (got.size() == want) {
@@ -96,6 +104,17 @@ final class Claimer {
                     return;
                 }
             }
+        }
+    }
+
+    /** Tells the observer of the attempts just claimed, with how long each task waited while ready. */
+    private void started(List<ClaimedTask> got) {
+        for (int i = 0; i < got.size(); i++) {
+            ClaimedTask c = got.get(i);
+            Task t = c.task();
+            Instant ready = c.readyAt() != null ? c.readyAt() : t.submittedAt();
+            long wait = t.startedAt() == null ? 0 : Math.max(0, t.startedAt().toEpochMilli() - ready.toEpochMilli());
+            observer.started(t, wait);
         }
     }
 

@@ -8,6 +8,7 @@ import io.asyncreply.task.RetryPolicy;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskError;
 import io.asyncreply.task.TaskHandler;
+import io.asyncreply.task.TaskObserver;
 import io.asyncreply.task.TaskResult;
 import io.asyncreply.task.Transitions;
 import io.asyncreply.task.TypePolicy;
@@ -65,6 +66,7 @@ final class Completer {
     private final After after;
     private final Runnable wrote;
     private final Map<String, TypePolicy> policies;
+    private final TaskObserver observer;
     /** Wakes the thread when it is to stop; never written. */
     private static final Completion WAKE = Completion.finish("wake", 0, Outcome.cancelled(), Instant.EPOCH, null);
 
@@ -73,9 +75,13 @@ final class Completer {
     private Thread thread;
     private volatile boolean stopping;
 
-    /** {@code wrote}: called after every write that may have added events (pokes the event dispatcher). */
+    /**
+     * {@code wrote}: called after every write that may have added events (pokes the event
+     * dispatcher); {@code observer}: told of each outcome written, after its batch committed.
+     */
     Completer(TaskStore store, Clock clock, String nodeId, Map<String, TypePolicy> policies, After after,
-            Runnable wrote) {
+            Runnable wrote, TaskObserver observer) {
+        this.observer = observer;
         this.policies = policies;
         this.store = store;
         this.clock = clock;
@@ -183,10 +189,19 @@ final class Completer {
             if (w.isEmpty()) {
                 LOG.log(Level.DEBUG, "outcome of task {0} attempt {1} refused: the attempt is no longer current",
                         batch.get(i).id(), batch.get(i).attempt());
-            } else if (w.get().isTerminal()) {
-                after.finished(w.get());
+                continue;
+            }
+            Task t = w.get();
+            Instant started = t.startedAt();
+            long ran = started == null ? 0 : Math.max(0, batch.get(i).now().toEpochMilli() - started.toEpochMilli());
+            if (t.isTerminal()) {
+                after.finished(t); // waiters first: the observer (the task log) must not delay them
+                observer.ran(t, ran);
+                observer.finished(t);
             } else {
-                after.requeued(w.get());
+                observer.ran(t, ran);
+                observer.retried(t); // before a worker is woken for the next attempt, which is told as started
+                after.requeued(t);
             }
         }
     }

@@ -144,6 +144,11 @@ final class Execution implements TaskContext {
     }
 
     @Override
+    public String traceparent() {
+        return claimed.task().traceparent();
+    }
+
+    @Override
     public int attempt() {
         return claimed.attempt();
     }

@@ -37,6 +37,22 @@ final class HealthCheck {
         this.lease = lease;
     }
 
+    /**
+     * What a readiness probe asks, often: whether the store answers and how many tasks wait; no
+     * nodes. Asks the store twice (ping, queued); DOWN when either fails.
+     */
+    Health readiness() {
+        boolean accepting = admission.isOpen();
+        try {
+            store.ping();
+            return new Health(true, accepting, store.queued(), running.size(), workers, queueCapacity, null, nodeId,
+                    List.of());
+        } catch (RuntimeException e) {
+            return new Health(false, accepting, -1, running.size(), workers, queueCapacity,
+                    "The task store is unreachable.", nodeId, List.of());
+        }
+    }
+
     /** Asks the store three times (ping, queued, nodes); DOWN when any of them fails. */
     Health now() {
         boolean accepting = admission.isOpen();

@@ -16,10 +16,28 @@ final class LogText {
         if (s == null) {
             return "null";
         }
+        return append(new StringBuilder(Math.min(s.length(), MAX) + 16), s, false).toString();
+    }
+
+    /**
+     * Appends {@code s} to {@code sb} as {@link #safe} does, in double quotes, with the quotes in it
+     * escaped ({@code \"}): a value of a {@code key="value"} field that no text can end early.
+     */
+    static StringBuilder appendQuoted(StringBuilder sb, String s) {
+        if (s == null) {
+            return sb.append("null");
+        }
+        return append(sb.append('"'), s, true).append('"');
+    }
+
+    private static StringBuilder append(StringBuilder sb, String s, boolean quotes) {
         int n = Math.min(s.length(), MAX);
-        StringBuilder sb = new StringBuilder(n + 16);
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
+            if (quotes && c == '"') {
+                sb.append("\\\"");
+                continue;
+            }
             switch (c) {
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
@@ -37,6 +55,6 @@ final class LogText {
         if (n < s.length()) {
             sb.append("...");
         }
-        return sb.toString();
+        return sb;
     }
 }

@@ -2,6 +2,7 @@ package io.asyncreply.engine;
 
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.task.Task;
+import io.asyncreply.task.TaskObserver;
 import io.asyncreply.task.TaskStatus;
 import io.asyncreply.task.Transitions;
 import java.lang.System.Logger.Level;
@@ -69,10 +70,13 @@ final class Maintenance {
     private final int maxAttempts;
     private final RunningTasks running;
     private final Changed changed;
+    private final TaskObserver observer;
 
+    /** {@code observer}: told of each task recovered or expired here, after the write. */
     Maintenance(TaskStore store, ScheduledExecutorService scheduler, ScheduledExecutorService housekeeper, Clock clock, String nodeId, Set<String> types,
             Instant startedAt, Duration lease, Duration retention, long retainAtMost, Duration purgeInterval, int maxAttempts,
-            RunningTasks running, Changed changed) {
+            RunningTasks running, Changed changed, TaskObserver observer) {
+        this.observer = observer;
         this.store = store;
         this.scheduler = scheduler;
         this.housekeeper = housekeeper;
@@ -140,8 +144,10 @@ final class Maintenance {
         changed.wrote();
         for (Task t : done) {
             LOG.log(Level.INFO, "task {0} recovered from an expired lease: now {1}", t.id(), t.status());
+            observer.recovered(t); // before a worker is woken for it: a recovery is told before its next start
             if (t.isTerminal()) {
                 changed.finished(t);
+                observer.finished(t);
             } else {
                 changed.requeued(t);
             }
@@ -170,8 +176,9 @@ final class Maintenance {
         }
         changed.wrote();
         for (Task t : done) {
-            LOG.log(Level.INFO, "task {0} ({1}) expired before it started", t.id(), t.type());
             changed.finished(t);
+            observer.expired(t);
+            observer.finished(t); // its log line says error.code=expired
         }
     }
 

@@ -13,6 +13,7 @@ import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskEvent;
 import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskListener;
+import io.asyncreply.task.TaskObserver;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.Throughput;
@@ -84,6 +85,7 @@ public final class TaskService implements AutoCloseable {
     private final Duration shutdownGrace;
     private final String nodeId;
     private final Map<String, TypePolicy> policies;
+    private final TaskObserver observer;
 
     private final NamedThreadFactory schedulerThreads = new NamedThreadFactory("asyncreply-scheduler");
     private final NamedThreadFactory notifierThreads = new NamedThreadFactory("asyncreply-notifier");
@@ -121,6 +123,8 @@ public final class TaskService implements AutoCloseable {
         this.shutdownGrace = b.shutdownGrace;
         this.nodeId = b.nodeId != null ? b.nodeId : UUID.randomUUID().toString();
         this.policies = Map.copyOf(b.policies);
+        this.observer = new Observers(new TaskLog(), b.observer);
+        store.observe(observer);
         Instant startedAt = now();
 
         this.scheduler = new ScheduledThreadPoolExecutor(1, schedulerThreads);
@@ -143,17 +147,17 @@ public final class TaskService implements AutoCloseable {
             public void requeued(Task task) {
                 wakeAt(task.runAt());
             }
-        }, events::poke);
+        }, events::poke, observer);
         AttemptRunner runner = new AttemptRunner(handlers, policies, running, completer, this::progress,
                 () -> stopping, scheduler);
         this.handoff = new Handoff(claims::wake);
         this.claimer = new Claimer(store, handlers.keySet(), policies, nodeId, clock, leaseDuration, b.pollInterval.toMillis(),
-                workerCount, handoff, claims, events::poke);
+                workerCount, handoff, claims, events::poke, observer);
         this.workers = new Workers(workerCount, handoff, runner);
         this.admission = new Admission(store, handlers, policies, queueCapacity, nodeId, task -> {
             claims.wake();
             events.poke();
-        });
+        }, observer);
         this.maintenance = new Maintenance(store, scheduler, housekeeper, clock, nodeId, handlers.keySet(), startedAt,
                 leaseDuration,
                 b.retention, b.retainAtMost, b.purgeInterval, b.maxAttempts, running, new Maintenance.Changed() {
@@ -171,7 +175,7 @@ public final class TaskService implements AutoCloseable {
                     public void wrote() {
                         events.poke();
                     }
-                });
+                }, observer);
         this.healthCheck = new HealthCheck(store, clock, admission, running, workerCount, queueCapacity, nodeId,
                 leaseDuration);
         this.typeCatalog = new TypeCatalog(store, nodeId, handlers.keySet(), policies);
@@ -346,6 +350,7 @@ public final class TaskService implements AutoCloseable {
         if (r.outcome() == CancelResult.Outcome.CANCELLED) {
             events.poke();
             waits.finished(r.task());
+            observer.finished(r.task());
         } else if (r.outcome() == CancelResult.Outcome.CANCEL_REQUESTED) {
             running.cancel(id);
         }
@@ -368,6 +373,7 @@ public final class TaskService implements AutoCloseable {
         }
         int n = store.cancelQueued(type, owner, now(), nodeId, max);
         if (n > 0) {
+            observer.cancelledQueued(type, n);
             events.poke();
             // Waiters of those tasks learn of it from their cancelled events.
         }
@@ -426,6 +432,18 @@ public final class TaskService implements AutoCloseable {
         return typeCatalog.all(now().minus(leaseDuration));
     }
 
+    /**
+     * How long the task that has waited longest since it became ready to run has waited: now minus
+     * the earliest run time of a queued task, or zero when no queued task is due (a task delayed into
+     * the future has not begun to wait). One store read ({@link TaskStore#oldestQueuedRunAt()});
+     * zero for a store that cannot tell. @throws StoreException
+     */
+    public Duration oldestQueuedAge() {
+        Instant now = now();
+        return store.oldestQueuedRunAt().filter(at -> at.isBefore(now)).map(at -> Duration.between(at, now))
+                .orElse(Duration.ZERO);
+    }
+
     /** This node's policy of {@code type}: the configured one, or {@link TypePolicy#DEFAULT}. */
     public TypePolicy policy(String type) {
         return policies.getOrDefault(type, TypePolicy.DEFAULT);
@@ -447,6 +465,15 @@ public final class TaskService implements AutoCloseable {
      */
     public Health health() {
         return healthCheck.now();
+    }
+
+    /**
+     * {@link #health()} without the node registry, for probes that ask often: whether the store
+     * answers, whether submissions are accepted, and how many tasks wait (the queue is full when
+     * that reaches the capacity). Asks the store twice (ping, queued).
+     */
+    public Health readiness() {
+        return healthCheck.readiness();
     }
 
     /** The registered handler of {@code type}, if any. */
@@ -581,8 +608,19 @@ public final class TaskService implements AutoCloseable {
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private String nodeId;
         private final Map<String, TypePolicy> policies = new LinkedHashMap<>();
+        private TaskObserver observer = TaskObserver.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Told of what this node does with tasks, as it happens, for metrics (see {@link TaskObserver}:
+         * it runs on the engine's write path and must return at once). The service also gives it to
+         * the store ({@link TaskStore#observe}). Default: {@link TaskObserver#NONE}.
+         */
+        public Builder observer(TaskObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
         }
 
         /** Where tasks live. Required. The service does not close it. */

@@ -335,7 +335,7 @@ public final class MemoryTaskStore implements TaskStore {
             Task after = c.get().after();
             if (apply(e, r, new MemoryEntry.Row(after, request.owner(), request.leaseUntil()), c.get(), request.owner(), now)) {
                 moved(e, r.task(), after, now);
-                return new ClaimedTask(after, e.payload, e.contentType);
+                return new ClaimedTask(after, e.payload, e.contentType, r.task().runAt());
             }
         }
     }
@@ -561,6 +561,19 @@ public final class MemoryTaskStore implements TaskStore {
     @Override
     public long queued() {
         return queued.get();
+    }
+
+    /** Walks every task held: this store is for development and tests, and this is asked now and then. */
+    @Override
+    public Optional<Instant> oldestQueuedRunAt() {
+        Instant oldest = null;
+        for (MemoryEntry e : bySeq.values()) {
+            Task t = e.task();
+            if (t.status() == TaskStatus.QUEUED && t.runAt() != null && (oldest == null || t.runAt().isBefore(oldest))) {
+                oldest = t.runAt();
+            }
+        }
+        return Optional.ofNullable(oldest);
     }
 
     @Override

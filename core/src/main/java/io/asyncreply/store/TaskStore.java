@@ -5,6 +5,7 @@ import io.asyncreply.task.Outcome;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskError;
 import io.asyncreply.task.TaskEvent;
+import io.asyncreply.task.TaskObserver;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.TaskStatus;
@@ -230,6 +231,16 @@ public interface TaskStore extends AutoCloseable {
     long queued();
 
     /**
+     * The earliest run time among {@code QUEUED} tasks, or empty when none is queued (or the store
+     * cannot tell). When it is not after now, now minus it is how long the task that has been ready
+     * longest has waited: the queue's lag. Asked now and then for metrics, never per task; a store
+     * should answer it from an index. Default: empty.
+     */
+    default Optional<Instant> oldestQueuedRunAt() {
+        return Optional.empty();
+    }
+
+    /**
      * A cheap hint, asked after every successful claim: whether another claim now might find a
      * task. {@code false} must mean that none was queued a moment ago; the service then does not
      * wake another idle worker for it (tasks submitted later wake workers themselves). Default:
@@ -307,6 +318,14 @@ public interface TaskStore extends AutoCloseable {
     /** Removes node {@code nodeId} from the registry (it stops); returns whether it was there. Default: no registry. */
     default boolean forgetNode(String nodeId) {
         return false;
+    }
+
+    /**
+     * Tells {@code observer} of what only the store sees: the group commits of submissions
+     * ({@link TaskObserver#intakeCommitted}), from now on, in place of any observer given before.
+     * The service gives it its observer when it starts. Default: nothing to tell.
+     */
+    default void observe(TaskObserver observer) {
     }
 
     /** Subscribes to changes made elsewhere. Default: none (a store used by one process). */

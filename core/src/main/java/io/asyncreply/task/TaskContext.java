@@ -32,6 +32,15 @@ public interface TaskContext {
     boolean isCancelled();
 
     /**
+     * The W3C trace context ({@code traceparent}) the submission carried, or {@code null}: to
+     * continue the submitter's trace in the work (a tracing decorator does so for every handler).
+     * Default: {@code null}.
+     */
+    default String traceparent() {
+        return null;
+    }
+
+    /**
      * Reports progress, 0 to 100. Cheap to call often: only changes are written.
      *
      * @throws IllegalArgumentException when {@code percent} is out of range

@@ -117,7 +117,7 @@ final class Claims {
             for (int j = 0; j < planned.size(); j++) {
                 if (applied[j]) {
                     ClaimedTask t = new ClaimedTask(planned.get(j).change().after(), from.get(j).payload(),
-                            from.get(j).payloadType());
+                            from.get(j).payloadType(), planned.get(j).change().before().runAt());
                     out.add(t);
                     taken.merge(t.task().type(), 1, Integer::sum);
                 }

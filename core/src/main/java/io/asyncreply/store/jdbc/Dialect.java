@@ -72,6 +72,8 @@ final class Dialect {
     final String update;
     final String renewLeases;
     final String countQueued;
+    /** The earliest run time of a queued task: one look into the ready index per priority. */
+    final String oldestQueuedRunAt;
     final String maxEventSeq;
     final String selectExpired;
     final String selectExpiring;
@@ -169,6 +171,15 @@ final class Dialect {
         this.renewLeases = "UPDATE " + tasks + " SET lease_until = ? WHERE status = 'RUNNING' AND lease_owner = ?";
 
         this.countQueued = "SELECT COUNT(*) FROM " + tasks + " WHERE status = 'QUEUED'";
+        // The ready index orders by priority first, so the earliest run time of all is the least of
+        // each priority's first entry: 21 index look-ups rather than a scan of every queued row.
+        StringBuilder oldest = new StringBuilder("SELECT MIN(r) FROM (");
+        for (int p = io.asyncreply.task.Task.MAX_PRIORITY; p >= io.asyncreply.task.Task.MIN_PRIORITY; p--) {
+            oldest.append(p == io.asyncreply.task.Task.MAX_PRIORITY ? "" : " UNION ALL ")
+                    .append("(SELECT run_at AS r FROM ").append(tasks).append(" WHERE status = 'QUEUED' AND priority = ")
+                    .append(p).append(" ORDER BY ").append(pg ? "" : "status, ").append("priority DESC, run_at LIMIT 1)");
+        }
+        this.oldestQueuedRunAt = oldest.append(") x").toString();
         this.maxEventSeq = "SELECT COALESCE(MAX(seq), 0) FROM " + events;
 
         // Rows a recovery may change: 1 now, 2 limit. SKIP LOCKED: nodes recovering at once pass each other.

@@ -3,6 +3,7 @@ package io.asyncreply.store.jdbc;
 import io.asyncreply.store.InsertResult;
 import io.asyncreply.store.NewTask;
 import io.asyncreply.store.StoreException;
+import io.asyncreply.task.TaskObserver;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,7 @@ final class GroupCommitter implements AutoCloseable {
     private final LinkedBlockingQueue<Request> queue;
     private final Thread thread;
     private volatile boolean closed;
+    private volatile TaskObserver observer = TaskObserver.NONE;
 
     GroupCommitter(Batch writer, int maxBatch, int maxPending, long closeWaitMillis) {
         this.writer = writer;
@@ -81,6 +83,11 @@ final class GroupCommitter implements AutoCloseable {
             failWaiting();
         }
         return f;
+    }
+
+    /** Tells {@code observer} of every batch committed from now on. */
+    void observe(TaskObserver observer) {
+        this.observer = java.util.Objects.requireNonNull(observer, "observer");
     }
 
     /** How many submissions wait for the writer. */
@@ -124,6 +131,7 @@ final class GroupCommitter implements AutoCloseable {
 
     private void write(List<Request> batch) {
         List<InsertResult> results;
+        long start = System.nanoTime();
         try {
             results = writer.write(batch);
         } catch (StoreException e) {
@@ -139,6 +147,12 @@ final class GroupCommitter implements AutoCloseable {
                 throw err; // the writer stops; run() marks the committer closed
             }
             return;
+        }
+        long took = System.nanoTime() - start;
+        try {
+            observer.intakeCommitted(batch.size(), took);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the task observer failed: {0}", e.toString());
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).future().complete(results.get(i));

@@ -18,6 +18,7 @@ import io.asyncreply.task.CancelResult;
 import io.asyncreply.task.Limits;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskEvent;
+import io.asyncreply.task.TaskObserver;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.TaskStatus;
@@ -341,6 +342,17 @@ public final class JdbcTaskStore implements TaskStore {
         }
     }
 
+    /** One query: the least of each priority's first entry in the ready index. */
+    @Override
+    public Optional<Instant> oldestQueuedRunAt() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(dialect.oldestQueuedRunAt)) {
+            return rs.next() ? Optional.ofNullable(Sql.getInstant(rs, 1)) : Optional.empty();
+        } catch (SQLException e) {
+            throw Sql.failure("could not read the oldest queued task", e);
+        }
+    }
+
     @Override
     public void ping() {
         try (Connection c = dataSource.getConnection()) {
@@ -530,6 +542,12 @@ public final class JdbcTaskStore implements TaskStore {
     @Override
     public void listen(StoreEvents events) {
         feed.start(Objects.requireNonNull(events, "events"));
+    }
+
+    /** Tells {@code observer} of each group commit of submissions: its size and how long it took. */
+    @Override
+    public void observe(TaskObserver observer) {
+        committer.observe(observer);
     }
 
     /**

@@ -10,7 +10,7 @@ import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
 import org.glassfish.jersey.server.spi.Container;
 
 /**
- * The Jersey application: status, operation, result, cancel, list, long-poll, health, the
+ * The Jersey application: status, operation, result, cancel, list, long-poll, health, metrics, the
  * OpenAPI description, the admin API (types, pause and resume, retry, attempts, bulk cancel) and
  * the dashboard's API. Submissions never
  * reach it ({@link io.asyncreply.web.intake.IntakeFilter} answers them first).
@@ -30,6 +30,7 @@ public final class ApiApplication extends ResourceConfig {
         register(new AttemptsResource(app));
         register(new BulkCancelResource(app));
         register(new HealthResource(app));
+        register(new MetricsResource(app));
         register(new OpenApiResource());
         DashboardResources.of(app.service()).forEach(this::register);
         register(ProblemMappers.WebApplicationExceptionMapper.class);

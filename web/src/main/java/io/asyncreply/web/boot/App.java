@@ -2,6 +2,8 @@ package io.asyncreply.web.boot;
 
 import io.asyncreply.engine.TaskService;
 import io.asyncreply.web.config.WebConfig;
+import io.asyncreply.web.metrics.MetricNames;
+import io.asyncreply.web.metrics.Metrics;
 import jakarta.servlet.ServletContext;
 import java.util.Objects;
 
@@ -15,11 +17,21 @@ public final class App {
     private final TaskService service;
     private final WebConfig config;
     private final Pending pending;
+    private final Metrics metrics;
 
+    /** An app whose metrics know only what the web layer counts (the service was built without their observer). */
     public App(TaskService service, WebConfig config) {
+        this(service, config, new Metrics(service.types()));
+    }
+
+    /** An app with {@code metrics}, whose {@link Metrics#observer()} the service was built with. */
+    public App(TaskService service, WebConfig config, Metrics metrics) {
         this.service = Objects.requireNonNull(service);
         this.config = Objects.requireNonNull(config);
         this.pending = new Pending(config.maxHeldWaits());
+        this.metrics = Objects.requireNonNull(metrics);
+        metrics.gauge(MetricNames.LONG_POLLS_OPEN, "Requests held open on this node waiting for a task to end "
+                + "(long-polls and Prefer: wait)", pending::size);
     }
 
     public TaskService service() {
@@ -33,6 +45,11 @@ public final class App {
     /** Requests held open (long-polls, Prefer: wait), bounded, answered at once on undeploy. */
     public Pending pending() {
         return pending;
+    }
+
+    /** The meters behind {@code GET /metrics}, where the web layer registers its own. */
+    public Metrics metrics() {
+        return metrics;
     }
 
     public static App from(ServletContext context) {

@@ -3,11 +3,15 @@ package io.asyncreply.web.boot;
 import io.asyncreply.engine.TaskService;
 import io.asyncreply.handlers.Builtins;
 import io.asyncreply.task.TaskHandler;
-import io.asyncreply.web.auth.AuthSettings;
 import io.asyncreply.task.TypePolicy;
+import io.asyncreply.web.auth.AuthSettings;
+
 import io.asyncreply.web.config.Settings;
 import io.asyncreply.web.config.TypePolicies;
 import io.asyncreply.web.config.WebConfig;
+import io.asyncreply.web.metrics.Metrics;
+import io.asyncreply.web.trace.TracedHandler;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -67,10 +71,13 @@ public final class AppLifecycle implements ServletContextListener {
             if (config.nodeId() != null) {
                 b.nodeId(config.nodeId());
             }
-            b.handlers(handlers.values());
+            Metrics metrics = new Metrics(handlers.keySet());
+            // Each attempt in a span of the submitter's trace (a no-op without the agent or an SDK).
+            b.handlers(TracedHandler.all(List.copyOf(handlers.values()), GlobalOpenTelemetry.get())).observer(metrics.observer());
             policies.forEach(b::policy);
             TaskService service = b.build();
-            ctx.setAttribute(App.ATTRIBUTE, new App(service, config));
+            metrics.start(service, config.metricsRefresh());
+            ctx.setAttribute(App.ATTRIBUTE, new App(service, config, metrics));
             LOG.log(Level.INFO, "asyncreply started: store {0}, {1} workers, queue capacity {2}, task types {3}, node {4}",
                     store.description(), config.workers(), config.queueCapacity(), service.types(), service.nodeId());
             policies.forEach((type, p) -> LOG.log(Level.INFO, "task type {0}: {1}", type, p));
@@ -121,6 +128,7 @@ public final class AppLifecycle implements ServletContextListener {
         app.pending().answerAll();
         Duration grace = app.config().shutdownGrace();
         app.service().shutdown(grace);
+        app.metrics().close();
         Stores.close(app.service().store());
         Stores.deregisterDrivers();
         LOG.log(Level.INFO, "asyncreply stopped");

@@ -30,7 +30,9 @@ public record WebConfig(
         int poolSize,
         boolean listenNotify,
         int maxHeldWaits,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        boolean metricsPublic,
+        Duration metricsRefresh) {
 
     public static final String STORE_MEMORY = "memory";
     public static final String STORE_H2 = "h2";
@@ -82,7 +84,9 @@ public record WebConfig(
                 s.integer("asyncreply.jdbc.pool-size", 10, 1, 1000),
                 s.bool("asyncreply.listen-notify", true),
                 s.integer("asyncreply.wait.max-held", 2_000, 0, 1_000_000),
-                trustedProxies(s));
+                trustedProxies(s),
+                s.bool("asyncreply.metrics.public", false),
+                s.positiveDuration("asyncreply.metrics.refresh", Duration.ofSeconds(10)));
     }
 
     private static TrustedProxies trustedProxies(Settings s) {

@@ -1,5 +1,6 @@
 package io.asyncreply.web.intake;
 
+import io.asyncreply.engine.SubmitRequest;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
 import io.asyncreply.web.auth.Caller;

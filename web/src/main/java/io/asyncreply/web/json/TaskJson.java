@@ -129,6 +129,21 @@ public final class TaskJson {
         }
     }
 
+    /** The answer of {@code GET /health/ready} when ready: {@code {"status":"READY","queueDepth":n,"queueCapacity":n}}. */
+    public static byte[] ready(Health h) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("status", "READY");
+            g.writeNumberField("queueDepth", h.queued());
+            g.writeNumberField("queueCapacity", h.queueCapacity());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     public static byte[] health(Health h) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {

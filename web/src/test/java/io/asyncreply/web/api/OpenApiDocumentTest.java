@@ -58,8 +58,8 @@ class OpenApiDocumentTest {
     void describesEveryPathAndMethodTheServerHasAndNoOther() {
         Set<String> served = new TreeSet<>();
         served.add("POST /tasks/{}"); // the intake, in front of Jersey
-        for (Class<?> c : List.of(TaskResource.class, HealthResource.class, OpenApiResource.class, TypesResource.class,
-                RetryResource.class, AttemptsResource.class, BulkCancelResource.class)) {
+        for (Class<?> c : List.of(TaskResource.class, HealthResource.class, MetricsResource.class, OpenApiResource.class,
+                TypesResource.class, RetryResource.class, AttemptsResource.class, BulkCancelResource.class)) {
             Resource r = Resource.from(c);
             for (ResourceMethod m : r.getResourceMethods()) {
                 served.add(m.getHttpMethod() + " " + normalize(r.getPath()));

@@ -84,6 +84,20 @@ class IntakeTest {
         return store.memory.list(TaskQuery.firstPage()).items();
     }
 
+    // ------------------------------------------------------------------ trace context
+
+    @Test
+    void theSubmissionsTraceparentIsStoredWithTheTaskAndAMalformedOneIsDropped() throws Exception {
+        start();
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        assertThat(post("echo", "a", "Content-Length", "1", "traceparent", traceparent).response.status).isEqualTo(202);
+        assertThat(post("echo", "b", "Content-Length", "1", "traceparent", "00-not-a-trace-01").response.status)
+                .isEqualTo(202);
+        assertThat(post("echo", "c", "Content-Length", "1").response.status).isEqualTo(202);
+
+        assertThat(stored()).extracting(Task::traceparent).containsExactlyInAnyOrder(traceparent, null, null);
+    }
+
     // ------------------------------------------------------------------ the read timeout
 
     @Test
