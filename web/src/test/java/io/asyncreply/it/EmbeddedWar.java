@@ -58,7 +58,7 @@ public final class EmbeddedWar implements AutoCloseable {
     }
 
     /**
-     * Settings for tests: 2 workers, queue capacity 64, and the store named by
+     * Settings for tests: 2 workers, queue capacity 64, an event stream heartbeat every second, and the store named by
      * {@code -Dcontract.store}: {@code h2} by default (the product's default store, in a fresh
      * directory per server), or {@code memory}.
      */
@@ -66,6 +66,7 @@ public final class EmbeddedWar implements AutoCloseable {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("asyncreply.workers", "2");
         s.put("asyncreply.queue.capacity", "64");
+        s.put("asyncreply.events.heartbeat", "1s"); // the contract's 15 s, quicker to watch
         s.put("asyncreply.store", store());
         return s;
     }

@@ -2,8 +2,10 @@ package io.asyncreply.web.boot;
 
 import io.asyncreply.engine.TaskService;
 import io.asyncreply.handlers.Builtins;
+import io.asyncreply.web.config.EventsConfig;
 import io.asyncreply.web.config.Settings;
 import io.asyncreply.web.config.WebConfig;
+import io.asyncreply.web.events.EventStreams;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -37,7 +39,9 @@ public final class AppLifecycle implements ServletContextListener {
     }
 
     private static void start(ServletContext ctx) {
-        WebConfig config = WebConfig.from(Settings.of(ctx::getInitParameter));
+        Settings settings = Settings.of(ctx::getInitParameter);
+        WebConfig config = WebConfig.from(settings);
+        EventsConfig eventsConfig = EventsConfig.from(settings);
         Stores.Opened store = Stores.open(config);
         try {
             TaskService.Builder b = TaskService.builder()
@@ -56,7 +60,16 @@ public final class AppLifecycle implements ServletContextListener {
             }
             b.discoverHandlers(Thread.currentThread().getContextClassLoader());
             TaskService service = b.build();
-            ctx.setAttribute(App.ATTRIBUTE, new App(service, config));
+            EventStreams events;
+            try {
+                // from the start: the hub follows the event log from the service's first moment
+                events = new EventStreams(service, eventsConfig, config.retryAfterSeconds(), ctx.getContextPath());
+            } catch (RuntimeException e) {
+                service.shutdown(config.shutdownGrace());
+                throw e;
+            }
+            ctx.setAttribute(EventStreams.ATTRIBUTE, events);
+            ctx.setAttribute(App.ATTRIBUTE, new App(service, config, events));
             LOG.log(Level.INFO, "asyncreply started: store {0}, {1} workers, queue capacity {2}, task types {3}, node {4}",
                     store.description(), config.workers(), config.queueCapacity(), service.types(), service.nodeId());
         } catch (RuntimeException e) {
@@ -74,7 +87,9 @@ public final class AppLifecycle implements ServletContextListener {
             return;
         }
         ctx.removeAttribute(App.ATTRIBUTE);
+        ctx.removeAttribute(EventStreams.ATTRIBUTE);
         app.pending().answerAll();
+        app.events().close(); // every stream told the server stops, and ended
         Duration grace = app.config().shutdownGrace();
         app.service().shutdown(grace);
         Stores.close(app.service().store());

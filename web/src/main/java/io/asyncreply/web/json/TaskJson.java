@@ -47,9 +47,14 @@ public final class TaskJson {
     }
 
     public static byte[] task(Task t, String contextPath) {
+        return task(t, contextPath, INLINE_RESULT_MAX);
+    }
+
+    /** {@link #task(Task, String)} inlining a result of at most {@code inlineMax} bytes (event streams). */
+    public static byte[] task(Task t, String contextPath, int inlineMax) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(384);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(g, t, contextPath, INLINE_RESULT_MAX);
+            write(g, t, contextPath, Math.min(inlineMax, INLINE_RESULT_MAX));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
