@@ -61,7 +61,7 @@ public final class EventHub implements AutoCloseable {
     /** Default of the bound on open subscriptions. */
     public static final int DEFAULT_MAX_SUBSCRIPTIONS = 10_000;
     /** Default of the bound on the bytes one subscription buffers. */
-    public static final long DEFAULT_BUFFER_BYTES = 64 * 1024;
+    public static final long DEFAULT_BUFFER_BYTES = 256 * 1024;
     /** Events of one task read per query. */
     static final int TASK_PAGE = 256;
     /** Events of the global log read per query while a subscription catches up. */

@@ -240,6 +240,9 @@ public final class Subscription {
                 if (item != null) {
                     bufferedBytes -= item.frame().length;
                     hub.buffered(-item.frame().length);
+                    if (buffer.isEmpty()) {
+                        buffer = null; // an idle subscription keeps no array grown by a burst
+                    }
                 }
             }
             if (item == null) {

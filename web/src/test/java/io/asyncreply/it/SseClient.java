@@ -189,6 +189,14 @@ public final class SseClient implements AutoCloseable {
         }
     }
 
+    private static String causes(Throwable e) {
+        StringBuilder b = new StringBuilder(e.toString());
+        for (Throwable c = e.getCause(); c != null && b.length() < 1000; c = c.getCause()) {
+            b.append(" <- ").append(c);
+        }
+        return b.toString();
+    }
+
     private void read() {
         String event = null;
         String id = null;
@@ -225,7 +233,7 @@ public final class SseClient implements AutoCloseable {
             }
             items.add(new Eof(null));
         } catch (IOException e) {
-            items.add(new Eof(closed ? null : e.toString()));
+            items.add(new Eof(closed ? null : causes(e)));
         }
     }
 }

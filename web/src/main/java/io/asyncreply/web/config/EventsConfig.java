@@ -9,7 +9,9 @@ import java.time.Duration;
  * @param maxStreams most streams open at once on this node; beyond it {@code 503} with {@code Retry-After}
  * @param heartbeat the longest a stream stays silent: a comment line is sent when nothing else was
  * @param bufferBytes most bytes of events one stream holds for a client that reads slowly; a
- *     stream that would need more is ended (the client resumes with {@code Last-Event-ID})
+ *     stream that would need more is ended (the client resumes with {@code Last-Event-ID}). The
+ *     default holds a burst of about 500 events (the event dispatcher hands them out a page of 512
+ *     at a time), so a client that keeps up is not dropped by a burst.
  */
 public record EventsConfig(int maxStreams, Duration heartbeat, long bufferBytes) {
     public static final String MAX_STREAMS = "asyncreply.events.max-streams";
@@ -18,7 +20,7 @@ public record EventsConfig(int maxStreams, Duration heartbeat, long bufferBytes)
 
     public static final int DEFAULT_MAX_STREAMS = 10_000;
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
-    public static final long DEFAULT_BUFFER_BYTES = 64 * 1024;
+    public static final long DEFAULT_BUFFER_BYTES = 256 * 1024;
     /** The shortest heartbeat: a shorter one would only load the server. */
     static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
 
@@ -28,7 +30,7 @@ public record EventsConfig(int maxStreams, Duration heartbeat, long bufferBytes)
         }
     }
 
-    /** The defaults: 10,000 streams, a heartbeat every 15 s, 64 KiB per stream. */
+    /** The defaults: 10,000 streams, a heartbeat every 15 s, 256 KiB per stream. */
     public static EventsConfig defaults() {
         return new EventsConfig(DEFAULT_MAX_STREAMS, DEFAULT_HEARTBEAT, DEFAULT_BUFFER_BYTES);
     }

@@ -30,11 +30,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 final class SseServer implements AutoCloseable {
     final TestApps apps;
     private final Server server;
+    final QueuedThreadPool threads;
     final URI base;
 
-    private SseServer(TestApps apps, Server server, URI base) {
+    private SseServer(TestApps apps, Server server, QueuedThreadPool threads, URI base) {
         this.apps = apps;
         this.server = server;
+        this.threads = threads;
         this.base = base;
     }
 
@@ -72,7 +74,7 @@ final class SseServer implements AutoCloseable {
             apps.close();
             throw e;
         }
-        return new SseServer(apps, server, URI.create("http://127.0.0.1:" + http.getLocalPort() + "/"));
+        return new SseServer(apps, server, threads, URI.create("http://127.0.0.1:" + http.getLocalPort() + "/"));
     }
 
     EventStreams streams() {
