@@ -42,6 +42,7 @@ public final class EmbeddedWar implements AutoCloseable {
     private int maxThreads = 200;
     private long idleTimeoutMillis = 30_000; // Jetty's default
     private Server server;
+    private WebAppContext app;
     private Path workDir;
     private URI baseUrl;
 
@@ -126,6 +127,7 @@ public final class EmbeddedWar implements AutoCloseable {
         app.addOverrideDescriptor(override.toUri().toString());
         app.setThrowUnavailableOnStartupException(true);
         server.setHandler(app);
+        this.app = app;
         server.setStopAtShutdown(true);
         try {
             server.start();
@@ -139,6 +141,11 @@ public final class EmbeddedWar implements AutoCloseable {
 
     public URI baseUrl() {
         return baseUrl;
+    }
+
+    /** Stops the web application while the server goes on (a hot undeploy): its connections stay open. */
+    public void undeploy() throws Exception {
+        app.stop();
     }
 
     @Override
