@@ -112,6 +112,8 @@ public abstract class ContractSuite {
     /** Cancels what the test left running; then every answer of the test must have matched /openapi.json. */
     @AfterEach
     void cancelWhatThisTestLeftRunningAndCheckTheAnswersAgainstTheOpenApiDescription() {
+        streams.forEach(SseClient::close);
+        streams.clear();
         for (String id : created) {
             Reply r = api.delete("tasks/" + id);
             assertThat(r.status()).as("cleanup: %s", r).isIn(202, 404, 409);
@@ -1125,6 +1127,195 @@ public abstract class ContractSuite {
         assertThat(r.mediaType()).isEqualTo(JSON);
         assertThat(r.json().path("openapi").asText()).isEqualTo("3.1.0");
         assertThat(r.json().path("paths").has("/tasks/{id}/operation")).isTrue();
+    }
+
+    // ================================================================== events: server-sent events
+
+    /** Every stream a test opened; dropped after it. */
+    private final List<SseClient> streams = new CopyOnWriteArrayList<>();
+    private static final Duration STREAM_WAIT = Duration.ofSeconds(30);
+    private static final Pattern TASK_EVENTS = Pattern.compile("queued(,requeued|,started|,progress)*"
+            + ",(succeeded|failed|cancelled)");
+
+    @Test
+    void aTaskStreamStartsWithTheTaskAsItIsThenSendsEveryChangeInOrderAndEndsAfterTheTerminalOne() {
+        List<String> busy = occupyWorkers();
+        String id = acceptedId("sleep", bytes("{\"ms\": 200}"), JSON); // QUEUED behind them
+        SseClient s = stream("tasks/" + id + "/events");
+
+        assertThat(s.status()).isEqualTo(200);
+        assertThat(s.mediaType()).isEqualTo("text/event-stream");
+        assertThat(s.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v).contains("no-store"));
+        SseClient.Event first = s.nextEvent(STREAM_WAIT);
+        assertThat(first).as("the first event").isNotNull();
+        assertThat(first.event()).isEqualTo("queued");
+        busy.forEach(b -> api.delete("tasks/" + b)); // the workers free up: the task runs
+        List<SseClient.Event> events = new ArrayList<>(List.of(first));
+        events.addAll(s.eventsUntilEnd(STREAM_WAIT));
+
+        assertThat(String.join(",", events.stream().map(SseClient.Event::event).toList())).matches(TASK_EVENTS)
+                .endsWith("succeeded");
+        assertThat(eventIds(events)).isSorted().doesNotHaveDuplicates();
+        for (SseClient.Event e : events) {
+            JsonNode data = readTree(e.data());
+            assertThat(data.path("id").asText()).isEqualTo(id);
+            assertThat(data.path("status").asText()).as("%s", e).isEqualTo(statusAfter(e.event()));
+            assertThat(openApi.validate(ref("Task"), e.data())).as("data of %s", e).isEmpty();
+        }
+        assertThat(readTree(events.get(events.size() - 1).data())).as("the last data is the task as GET shows it")
+                .isEqualTo(task(id));
+    }
+
+    @Test
+    void aStreamWithNothingToSaySendsACommentAtLeastEvery15Seconds() {
+        occupyWorkers();
+        String id = acceptedId("sleep", bytes("{\"ms\": 1}"), JSON); // stays QUEUED: no change to tell
+        SseClient s = stream("tasks/" + id + "/events");
+        assertThat(s.nextEvent(STREAM_WAIT).event()).isEqualTo("queued");
+
+        for (int i = 0; i < 2; i++) {
+            SseClient.Item next = s.next(Duration.ofSeconds(16));
+            assertThat(next).as("comment %d within 15 s", i + 1).isInstanceOf(SseClient.Comment.class);
+        }
+    }
+
+    @Test
+    void aDroppedStreamResumesWithLastEventIdWithoutLossOrRepeatsAndAfterTheEndThereIsNothingMore() {
+        String id = acceptedId("sleep", bytes("{\"ms\": 1500}"), JSON); // reports progress as it goes
+        SseClient first = stream("tasks/" + id + "/events");
+        List<SseClient.Event> before = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            SseClient.Event e = first.nextEvent(STREAM_WAIT);
+            assertThat(e).isNotNull();
+            before.add(e);
+        }
+        first.close(); // the connection drops
+        String lastId = before.get(before.size() - 1).id();
+        int progress = readTree(before.get(before.size() - 1).data()).path("progress").asInt(0);
+        await().atMost(STREAM_WAIT).pollInterval(Duration.ofMillis(20)).until(() -> task(id),
+                t -> TERMINAL.contains(t.path("status").asText()) || t.path("progress").asInt(0) > progress + 5);
+
+        List<SseClient.Event> after = stream("tasks/" + id + "/events", "Last-Event-ID", lastId)
+                .eventsUntilEnd(STREAM_WAIT);
+        List<SseClient.Event> history = stream("tasks/" + id + "/events", "Last-Event-ID", "0")
+                .eventsUntilEnd(STREAM_WAIT);
+
+        assertThat(history.get(0).event()).isEqualTo("queued");
+        List<Long> all = eventIds(history);
+        List<Long> got = new ArrayList<>(eventIds(before));
+        got.addAll(eventIds(after));
+        assertThat(got).as("before and after the drop").isEqualTo(all.subList(all.indexOf(got.get(0)), all.size()));
+        assertThat(after.get(after.size() - 1).event()).isEqualTo("succeeded");
+        Reply more = api.send(api.request("tasks/" + id + "/events")
+                .header("Last-Event-ID", history.get(history.size() - 1).id()).GET());
+        assertThat(more.status()).as("%s", more).isEqualTo(204);
+    }
+
+    @Test
+    void aStreamOfAnUnknownTaskIs404() {
+        assertProblem(api.get("tasks/" + wellFormedUnknownId() + "/events"), 404);
+        assertProblem(api.get("tasks/not-a-task-id/events"), 404);
+    }
+
+    @Test
+    void theEventsStreamTellsEveryChangeOfEveryTaskAndFiltersByTypeAndStatus() {
+        SseClient all = stream("events");
+        SseClient shaDone = stream("events?type=sha256&status=succeeded");
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(shaDone.status()).isEqualTo(200);
+
+        String echo = acceptedId("echo", bytes("e"), "text/plain");
+        String sha1 = acceptedId("sha256", bytes("one"), "text/plain");
+        String sha2 = acceptedId("sha256", bytes("two"), "text/plain");
+        List.of(echo, sha1, sha2).forEach(this::awaitTerminal);
+
+        List<SseClient.Event> filtered = eventsUntil(shaDone, Set.of(sha1, sha2));
+        assertThat(filtered).extracting(SseClient.Event::event).containsOnly("succeeded");
+        assertThat(filtered).extracting(e -> readTree(e.data()).path("id").asText())
+                .containsExactlyInAnyOrder(sha1, sha2);
+        List<SseClient.Event> every = eventsUntil(all, Set.of(echo, sha1, sha2));
+        assertThat(eventIds(every)).isSorted().doesNotHaveDuplicates();
+        for (String id : List.of(echo, sha1, sha2)) {
+            List<String> kinds = every.stream().filter(e -> readTree(e.data()).path("id").asText().equals(id))
+                    .map(SseClient.Event::event).toList();
+            assertThat(String.join(",", kinds)).as("events of %s", id).matches(TASK_EVENTS).endsWith("succeeded");
+        }
+        assertProblem(api.get("events?status=DONE"), 400);
+        assertProblem(api.get("events?type="), 400);
+    }
+
+    @Test
+    void theEventsStreamResumesWithLastEventIdWithoutLossOrRepeats() {
+        SseClient reference = stream("events?type=echo");
+        SseClient first = stream("events?type=echo");
+        String a = acceptedId("echo", bytes("a"), "text/plain");
+        List<SseClient.Event> before = eventsUntil(first, Set.of(a));
+        first.close();
+        String b = acceptedId("echo", bytes("b"), "text/plain");
+        String c = acceptedId("echo", bytes("c"), "text/plain");
+        List.of(b, c).forEach(this::awaitTerminal);
+
+        List<SseClient.Event> after = eventsUntil(stream("events?type=echo", "Last-Event-ID",
+                before.get(before.size() - 1).id()), Set.of(b, c));
+        List<SseClient.Event> expected = eventsUntil(reference, Set.of(a, b, c));
+
+        List<Long> got = new ArrayList<>(eventIds(before));
+        got.addAll(eventIds(after));
+        assertThat(got).isEqualTo(eventIds(expected));
+    }
+
+    @Test
+    void theEventPathsAnswerOptionsAndRefuseOtherMethods() {
+        for (String path : List.of("events", "tasks/" + wellFormedUnknownId() + "/events")) {
+            Reply options = api.method("OPTIONS", path);
+            assertThat(options.status()).as("%s", options).isEqualTo(200);
+            assertThat(allowed(options)).contains("GET", "HEAD");
+            Reply post = api.method("POST", path);
+            assertProblem(post, 405);
+            assertThat(allowed(post)).contains("GET");
+        }
+    }
+
+    /** Opens a stream ({@code headers}: name, value pairs), dropped after the test. */
+    private SseClient stream(String path, String... headers) {
+        SseClient c = SseClient.open(api.uri(path), headers);
+        streams.add(c);
+        return c;
+    }
+
+    /** Events of {@code s} until each task of {@code ids} had a terminal one (events of other tasks dropped). */
+    private static List<SseClient.Event> eventsUntil(SseClient s, Set<String> ids) {
+        Set<String> open = new HashSet<>(ids);
+        List<SseClient.Event> out = new ArrayList<>();
+        while (!open.isEmpty()) {
+            SseClient.Event e = s.nextEvent(STREAM_WAIT);
+            assertThat(e).as("an event of %s; got %s", open, out).isNotNull();
+            String id = readTree(e.data()).path("id").asText();
+            if (ids.contains(id)) {
+                out.add(e);
+                if (TERMINAL.contains(readTree(e.data()).path("status").asText())) {
+                    open.remove(id);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Long> eventIds(List<SseClient.Event> events) {
+        return events.stream().map(e -> Long.parseLong(e.id())).toList();
+    }
+
+    /** The status a task has after an event of this name. */
+    private static String statusAfter(String event) {
+        return switch (event) {
+            case "queued", "requeued" -> "QUEUED";
+            case "started", "progress" -> "RUNNING";
+            default -> event.toUpperCase(Locale.ROOT);
+        };
+    }
+
+    private static JsonNode ref(String schema) {
+        return Api.JSON.createObjectNode().put("$ref", "#/components/schemas/" + schema);
     }
 
     // ================================================================== helpers

@@ -70,7 +70,7 @@ public final class EmbeddedWar implements AutoCloseable {
     }
 
     /**
-     * Settings for tests: 2 workers, queue capacity 64, and the store named by
+     * Settings for tests: 2 workers, queue capacity 64, an event stream heartbeat every second, and the store named by
      * {@code -Dcontract.store}: {@code h2} by default (the product's default store, in a fresh
      * directory per server), or {@code memory}.
      */
@@ -78,6 +78,7 @@ public final class EmbeddedWar implements AutoCloseable {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("asyncreply.workers", "2");
         s.put("asyncreply.queue.capacity", "64");
+        s.put("asyncreply.events.heartbeat", "1s"); // the contract's 15 s, quicker to watch
         s.put("asyncreply.store", store());
         return s;
     }
@@ -140,6 +141,7 @@ public final class EmbeddedWar implements AutoCloseable {
         app.addOverrideDescriptor(override.toUri().toString());
         app.setThrowUnavailableOnStartupException(true);
         server.setHandler(app);
+        this.app = app;
         server.setStopAtShutdown(true);
         try {
             server.start();
@@ -193,6 +195,11 @@ public final class EmbeddedWar implements AutoCloseable {
 
     public URI baseUrl() {
         return baseUrl;
+    }
+
+    /** Stops the web application while the server goes on (a hot undeploy): its connections stay open. */
+    public void undeploy() throws Exception {
+        app.stop();
     }
 
     @Override

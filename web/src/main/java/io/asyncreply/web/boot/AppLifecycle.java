@@ -5,10 +5,11 @@ import io.asyncreply.handlers.Builtins;
 import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TypePolicy;
 import io.asyncreply.web.auth.AuthSettings;
-
+import io.asyncreply.web.config.EventsConfig;
 import io.asyncreply.web.config.Settings;
 import io.asyncreply.web.config.TypePolicies;
 import io.asyncreply.web.config.WebConfig;
+import io.asyncreply.web.events.EventStreams;
 import io.asyncreply.web.metrics.Metrics;
 import io.asyncreply.web.trace.TracedHandler;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -58,6 +59,7 @@ public final class AppLifecycle implements ServletContextListener {
         AuthSettings.from(settings); // checked before anything starts; the authentication filter uses them
         Map<String, TaskHandler> handlers = handlers(config);
         Map<String, TypePolicy> policies = TypePolicies.from(settings, handlers, settingNames(ctx));
+        EventsConfig eventsConfig = EventsConfig.from(settings);
         Stores.Opened store = Stores.open(config);
         try {
             TaskService.Builder b = TaskService.builder()
@@ -76,8 +78,17 @@ public final class AppLifecycle implements ServletContextListener {
             b.handlers(TracedHandler.all(List.copyOf(handlers.values()), GlobalOpenTelemetry.get())).observer(metrics.observer());
             policies.forEach(b::policy);
             TaskService service = b.build();
+            EventStreams events;
+            try {
+                // from the start: the hub follows the event log from the service's first moment
+                events = new EventStreams(service, eventsConfig, config.retryAfterSeconds(), ctx.getContextPath());
+            } catch (RuntimeException e) {
+                service.shutdown(config.shutdownGrace());
+                throw e;
+            }
             metrics.start(service, config.metricsRefresh());
-            ctx.setAttribute(App.ATTRIBUTE, new App(service, config, metrics));
+            ctx.setAttribute(EventStreams.ATTRIBUTE, events);
+            ctx.setAttribute(App.ATTRIBUTE, new App(service, config, metrics, events));
             LOG.log(Level.INFO, "asyncreply started: store {0}, {1} workers, queue capacity {2}, task types {3}, node {4}",
                     store.description(), config.workers(), config.queueCapacity(), service.types(), service.nodeId());
             policies.forEach((type, p) -> LOG.log(Level.INFO, "task type {0}: {1}", type, p));
@@ -125,7 +136,9 @@ public final class AppLifecycle implements ServletContextListener {
             return;
         }
         ctx.removeAttribute(App.ATTRIBUTE);
+        ctx.removeAttribute(EventStreams.ATTRIBUTE);
         app.pending().answerAll();
+        app.events().close(); // every stream told the server stops, and ended
         Duration grace = app.config().shutdownGrace();
         app.service().shutdown(grace);
         app.metrics().close();

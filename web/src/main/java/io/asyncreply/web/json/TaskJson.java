@@ -53,9 +53,14 @@ public final class TaskJson {
 
     /** The task's JSON; {@code showOwner}: with its {@code owner} (for admins, when it has one). */
     public static byte[] task(Task t, String contextPath, boolean showOwner) {
+        return task(t, contextPath, showOwner, INLINE_RESULT_MAX);
+    }
+
+    /** {@link #task(Task, String, boolean)} inlining a result of at most {@code inlineMax} bytes (event streams). */
+    public static byte[] task(Task t, String contextPath, boolean showOwner, int inlineMax) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(384);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(g, t, contextPath, INLINE_RESULT_MAX, showOwner);
+            write(g, t, contextPath, Math.min(inlineMax, INLINE_RESULT_MAX), showOwner);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,6 +3,7 @@ package io.asyncreply.it.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.asyncreply.it.SseClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a task shorter than {@code asyncreply.shutdown.grace} finishes during the stop (one attempt),
  * one longer than it is interrupted, re-queued and run again after the restart (attempts &ge; 2),
  * queued ones run after the restart, and neither the stop nor the restart logs a problem line.
+ * Event streams open at the stop end with it: on Tomcat told that the server stops (Tomcat stops
+ * the application before it closes connections); Jetty closes the connections first.
  *
  * <p>Stores: the embedded H2 file in Tomcat 10.1 and Jetty 12 (the restart must find the file and
  * its lock released), PostgreSQL by JNDI in Tomcat 11 (the pool must still serve the re-queueing
@@ -72,10 +75,24 @@ class ContainerShutdownIT {
             }
             client.awaitStarted(shortTask);
             client.awaitRunning(longTask);
+            SseClient events = SseClient.open(container.baseUrl().resolve("events"));
+            SseClient longEvents = SseClient.open(container.baseUrl().resolve("tasks/" + longTask + "/events"));
+            assertThat(events.status()).isEqualTo(200);
+            assertThat(longEvents.status()).isEqualTo(200);
 
             long beforeStop = container.containerLog().mark();
             container.stop();
             Instant stopped = Instant.now();
+            for (SseClient stream : List.of(events, longEvents)) {
+                // ended, not left hanging; on Tomcat with its last words. Jetty closes its connections
+                // before it stops the application, so there a client sees the connection close.
+                List<SseClient.Item> said = stream.until(i -> i instanceof SseClient.Eof, Duration.ofSeconds(30));
+                if (kind.isTomcat()) {
+                    assertThat(said).as("the last words of an event stream when %s stops", deployment)
+                            .anySatisfy(i -> assertThat(i).isInstanceOfSatisfying(SseClient.Comment.class,
+                                    c -> assertThat(c.text()).contains("server is stopping")));
+                }
+            }
 
             assertThat(container.containerLog().problemsSince(beforeStop))
                     .as("problem lines while %s stopped (log %s)", deployment, container.log()).isEmpty();

@@ -3,6 +3,7 @@ package io.asyncreply.it.container;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.asyncreply.it.SseClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,8 +48,22 @@ class TomcatUndeployIT {
             TaskClient client = new TaskClient(tomcat.baseUrl());
             String before = client.submitSleep(1);
             client.awaitTerminal(before, Duration.ofSeconds(30));
+            String running = client.submitSleep(2_000);
+            SseClient events = SseClient.open(tomcat.baseUrl().resolve("events"));
+            SseClient task = SseClient.open(tomcat.baseUrl().resolve("tasks/" + running + "/events"));
+            assertThat(task.nextEvent(Duration.ofSeconds(30))).as("the task stream's first event").isNotNull();
+            long beforeUndeploy = tomcat.containerLog().mark();
 
             undeploy(tomcat);
+            for (SseClient stream : java.util.List.of(events, task)) { // told and ended, however far the task got
+                java.util.List<SseClient.Item> said = stream.until(i -> i instanceof SseClient.Eof, DEPLOY_TIMEOUT);
+                assertThat(said).as("what an event stream got at the undeploy").last().isEqualTo(new SseClient.Eof(null));
+                assertThat(said.stream().filter(i -> i instanceof SseClient.Comment c && c.text().contains("stopping"))
+                        .count() + said.stream().filter(i -> i instanceof SseClient.Event e
+                        && e.event().equals("succeeded")).count()).as("%s", said).isPositive();
+            }
+            assertThat(tomcat.containerLog().problemsSince(beforeUndeploy)).as("problem lines at the undeploy")
+                    .isEmpty();
             long mark = deploy(tomcat);
 
             String started = tomcat.containerLog().awaitLine(APP_STARTED, mark, DEPLOY_TIMEOUT);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asyncreply.it.SseClient;
 import io.asyncreply.it.jvm.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,8 +140,68 @@ class MultiNodeIT {
         assertThat(runs.get(0).endedHow()).as("the handler on " + runner + " was interrupted").isEqualTo("interrupted");
     }
 
+    /**
+     * Event streams on every node tell the changes of a task that runs on one of them, in the same
+     * order with the same ids (one log, read by each node), and a stream dropped on one node resumes
+     * on another with Last-Event-ID without loss or repeats.
+     */
     @Test
     @Order(3)
+    void theEventsOfATaskRunOnOneNodeStreamFromEveryNodeAndResumeOnAnother() throws Exception {
+        Map<String, SseClient> everyTask = new LinkedHashMap<>();
+        for (ServerProcess n : NODES.values()) {
+            everyTask.put(n.nodeId(), SseClient.open(uri(n, "events?type=" + RunRecorder.TYPE)));
+            assertThat(everyTask.get(n.nodeId()).status()).isEqualTo(200);
+        }
+        try {
+            String id = submit(node("node-a"), 1500);
+            String runner = awaitRunning(id);
+            ServerProcess watcher = others(runner).get(0);
+            ServerProcess resumer = others(runner).get(1);
+            List<SseClient.Event> oneTask;
+            String firstId;
+            try (SseClient s = SseClient.open(uri(watcher, "tasks/" + id + "/events"))) {
+                SseClient.Event first = s.nextEvent(Duration.ofSeconds(20));
+                assertThat(first).as("the current state, on a node that does not run the task").isNotNull();
+                firstId = first.id();
+                assertThat(first.event()).isEqualTo("started");
+            }
+            try (SseClient s = SseClient.open(uri(resumer, "tasks/" + id + "/events"), "Last-Event-ID", firstId)) {
+                oneTask = s.eventsUntilEnd(Duration.ofSeconds(30));
+            }
+            Instant received = Instant.now();
+
+            assertThat(oneTask).extracting(SseClient.Event::event).containsExactly("succeeded");
+            JsonNode done = JSON.readTree(oneTask.get(0).data());
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            List<List<String>> seen = new ArrayList<>();
+            for (Map.Entry<String, SseClient> e : everyTask.entrySet()) {
+                List<String> ids = new ArrayList<>();
+                List<String> kinds = new ArrayList<>();
+                while (!kinds.contains("succeeded")) {
+                    SseClient.Event ev = e.getValue().nextEvent(Duration.ofSeconds(30));
+                    assertThat(ev).as("events on %s: %s", e.getKey(), kinds).isNotNull();
+                    if (JSON.readTree(ev.data()).path("id").asText().equals(id)) {
+                        ids.add(ev.id());
+                        kinds.add(ev.event());
+                    }
+                }
+                assertThat(kinds).as("on %s", e.getKey()).containsExactly("queued", "started", "succeeded");
+                seen.add(ids);
+            }
+            assertThat(seen).as("the same event ids on every node").allSatisfy(ids -> assertThat(ids)
+                    .isEqualTo(seen.get(0)));
+            assertThat(seen.get(0).get(1)).isEqualTo(firstId);
+            System.out.println("MultiNodeIT: task finished on " + runner + " at " + done.path("finishedAt").asText()
+                    + ", its succeeded event read on " + resumer.nodeId() + " by " + Duration.between(
+                            Instant.parse(done.path("finishedAt").asText()), received).toMillis() + " ms later");
+        } finally {
+            everyTask.values().forEach(SseClient::close);
+        }
+    }
+
+    @Test
+    @Order(4)
     void killingANodeWhileItRunsTasksLosesNoneAndNoAttemptRunsTwice() throws Exception {
         int tasks = NODES.size() * WORKERS; // one per worker: every node runs two
         long taskMillis = 8000; // longer than the lease: node-c's tasks still run when it is killed

@@ -58,6 +58,8 @@ class OpenApiDocumentTest {
     void describesEveryPathAndMethodTheServerHasAndNoOther() {
         Set<String> served = new TreeSet<>();
         served.add("POST /tasks/{}"); // the intake, in front of Jersey
+        served.add("GET /tasks/{}/events"); // the event streams, in front of Jersey
+        served.add("GET /events");
         for (Class<?> c : List.of(TaskResource.class, HealthResource.class, MetricsResource.class, OpenApiResource.class,
                 TypesResource.class, RetryResource.class, AttemptsResource.class, BulkCancelResource.class)) {
             Resource r = Resource.from(c);

@@ -26,8 +26,10 @@ import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.TaskResult;
 import io.asyncreply.task.TaskStatus;
 import io.asyncreply.web.boot.App;
+import io.asyncreply.web.config.EventsConfig;
 import io.asyncreply.web.config.Settings;
 import io.asyncreply.web.config.WebConfig;
+import io.asyncreply.web.events.EventStreams;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,12 +69,14 @@ public final class TestApps implements AutoCloseable {
         s.put("asyncreply.queue.capacity", "10");
         s.putAll(overrides);
         WebConfig config = WebConfig.from(settings(s));
+        EventsConfig events = EventsConfig.from(settings(s));
         FlakyStore store = new FlakyStore(new MemoryTaskStore());
         Gate gate = new Gate();
         TaskService service = TaskService.builder().store(store).workers(config.workers())
                 .queueCapacity(config.queueCapacity()).retention(config.retention(), config.retainMaxTasks())
                 .shutdownGrace(Duration.ofSeconds(2)).handlers(Builtins.all()).handler(gate).build();
-        return new TestApps(new App(service, config), store, gate);
+        return new TestApps(new App(service, config, new EventStreams(service, events, config.retryAfterSeconds(), "")),
+                store, gate);
     }
 
     public TaskService service() {
@@ -99,6 +103,7 @@ public final class TestApps implements AutoCloseable {
         gate.open();
         store.down = false;
         app.pending().answerAll();
+        app.events().close();
         service().shutdown(Duration.ofSeconds(2));
     }
 
