@@ -21,6 +21,7 @@ import org.glassfish.jersey.servlet.ServletContainer;
 import org.glassfish.jersey.test.DeploymentContext;
 import org.glassfish.jersey.test.JerseyTest;
 import org.glassfish.jersey.test.ServletDeploymentContext;
+import org.glassfish.jersey.test.TestProperties;
 import org.glassfish.jersey.test.grizzly.GrizzlyWebTestContainerFactory;
 import org.glassfish.jersey.test.spi.TestContainerFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +60,7 @@ class ProbesAndMetricsAccessTest extends JerseyTest {
 
     @Override
     protected DeploymentContext configureDeployment() {
+        forceSet(TestProperties.CONTAINER_PORT, "0"); // any free port: other builds may hold Jersey's 9998
         t = TestApps.start(settings());
         return ServletDeploymentContext.forServlet(new ServletContainer(new ApiApplication(t.app)))
                 .addFilter(As.class, "as").build();
