@@ -4,7 +4,7 @@
 #   bench/run.sh                      everything (about 20 minutes on 2 cores)
 #   BENCH_SECTIONS="intake wake" bench/run.sh      only some sections
 #
-# Sections, in order: jmh intake slow wake heap full multinode (see docs/benchmarks.md for what each measures).
+# Sections, in order: jmh intake slow wake heap full multinode sse (see docs/benchmarks.md for what each measures).
 # Settings (environment):
 #   BENCH_SECTIONS   sections to run (default: all)
 #   BENCH_STORES     stores for intake and wake (default: "memory h2 pg"; a store the WAR cannot
@@ -24,6 +24,8 @@
 #   BENCH_OUT        where the results go (default bench/results)
 #   BENCH_JFR=1      record a JFR file per container run into bench/target/run/jfr/
 #   BENCH_SKIP_BUILD=1  reuse the last build
+#   BENCH_SSE_EVENTS (200) and BENCH_SSE_STREAMS (10000): events timed per configuration and streams
+#                    held open by the sse section
 #
 # Everything listens on 127.0.0.1 only. Results: bench/results/*.csv, *.txt and *.png (small, kept in
 # git); logs and the container under bench/target/run/ (not kept).
@@ -34,7 +36,7 @@ BENCH=$ROOT/bench
 OUT=${BENCH_OUT:-$BENCH/results}
 WORK=$BENCH/target/run
 LOGS=$WORK/logs
-SECTIONS=${BENCH_SECTIONS:-jmh intake slow wake heap full multinode}
+SECTIONS=${BENCH_SECTIONS:-jmh intake slow wake heap full multinode sse}
 STORES=${BENCH_STORES:-memory h2 pg}
 SECS=${BENCH_SECONDS:-10}
 WARM=${BENCH_WARMUP:-5}
@@ -534,6 +536,21 @@ if has multinode; then
         >"$LOGS/multinode.log" 2>&1 || die "multinode (see $LOGS/multinode.log)"
     cp "$ROOT/web/target/multinode/benchmark.txt" "$OUT/multinode.txt"
     log "multinode: $(tr '\n' ' ' <"$OUT/multinode.txt")"
+fi
+
+# ------------------------------------------------------------------ h: server-sent events
+if has sse; then
+    # Event to client on one node and across nodes, and 10,000 open streams (threads, heap per stream,
+    # fan-out): the test-scoped SseBenchmark (web/src/test/java/io/asyncreply/it/multinode/), each node
+    # its own JVM. See docs/benchmarks.md, "Server-sent events".
+    log "sse: SseBenchmark (each node its own JVM; memory store and PostgreSQL; about 5 minutes)"
+    rm -f "$ROOT/web/target/multinode/sse-benchmark.txt"
+    (cd "$ROOT" && CI=true mvn -B -q -pl web -am verify -Dit.test=SseBenchmark -Dtest=none \
+        -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false -Dcontainers.skip=true \
+        -Dsse.bench.events="${BENCH_SSE_EVENTS:-200}" -Dsse.bench.streams="${BENCH_SSE_STREAMS:-10000}") \
+        >"$LOGS/sse.log" 2>&1 || die "sse (see $LOGS/sse.log)"
+    cp "$ROOT/web/target/multinode/sse-benchmark.txt" "$OUT/sse.txt"
+    log "sse: $(tr '\n' ' ' <"$OUT/sse.txt")"
 fi
 
 # ------------------------------------------------------------------ plots and summary
