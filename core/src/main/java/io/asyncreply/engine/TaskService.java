@@ -15,6 +15,7 @@ import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskListener;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
+import io.asyncreply.task.Throughput;
 import io.asyncreply.task.TypeInfo;
 import io.asyncreply.task.TypePolicy;
 import java.lang.System.Logger.Level;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
@@ -104,6 +106,7 @@ public final class TaskService implements AutoCloseable {
     private final TypeCatalog typeCatalog;
     private final AttemptHistory attemptHistory;
     private final Resubmission resubmission;
+    private final FinishCounts finishCounts;
 
     private volatile boolean stopping;
     private boolean stopped; // guarded by this
@@ -174,6 +177,7 @@ public final class TaskService implements AutoCloseable {
         this.typeCatalog = new TypeCatalog(store, nodeId, handlers.keySet(), policies);
         this.attemptHistory = new AttemptHistory(store, MAX_ATTEMPTS_LISTED);
         this.resubmission = new Resubmission(store, this::submit);
+        this.finishCounts = new FinishCounts(store, clock, Duration.ofSeconds(1));
         // In the registry before listening: a node that says hello to the others (PostgreSQL) must be
         // found there by a node that reads the registry after the hello.
         maintenance.heartbeatOnce();
@@ -274,6 +278,27 @@ public final class TaskService implements AutoCloseable {
      */
     public Optional<Task> find(String id, String owner) {
         return Ids.isWellFormed(id) ? store.find(id, owner) : Optional.empty();
+    }
+
+    /**
+     * The task holding idempotency key {@code key} of {@code owner} ({@code null}: the anonymous
+     * owner; keys are unique per owner, so there is no look-up across owners), or empty when no
+     * retained task holds it or the key is not one a submission could carry.
+     * @throws StoreException
+     */
+    public Optional<Task> findByKey(String key, String owner) {
+        if (key == null || key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+            return Optional.empty();
+        }
+        return store.findByKey(key, owner);
+    }
+
+    /**
+     * The size in bytes of the payload of a task of {@code owner} ({@code null}: anyone's), or empty
+     * when unknown, another owner's, or no longer held by the store. @throws StoreException
+     */
+    public OptionalLong payloadSize(String id, String owner) {
+        return Ids.isWellFormed(id) ? store.payloadSize(id, owner) : OptionalLong.empty();
     }
 
     /**
@@ -404,6 +429,16 @@ public final class TaskService implements AutoCloseable {
     /** This node's policy of {@code type}: the configured one, or {@link TypePolicy#DEFAULT}. */
     public TypePolicy policy(String type) {
         return policies.getOrDefault(type, TypePolicy.DEFAULT);
+    }
+
+    /**
+     * Tasks that finished in each of the last 60 minutes, per type and terminal state, on every
+     * node sharing the store. Kept incrementally and reused for a second, so that asking often costs
+     * the store a read of the last minute or two of finished tasks (see {@code FinishCounts}).
+     * @throws StoreException
+     */
+    public Throughput throughput() {
+        return finishCounts.now();
     }
 
     /**

@@ -22,6 +22,7 @@ final class MemoryEntry {
     final String key; // owner-scoped idempotency key, or null
     final byte[] digest;
     final String contentType;
+    final int payloadSize; // kept after the payload is dropped
     final AtomicReference<Row> row;
     volatile byte[] payload; // dropped once the task is terminal
     private final List<TaskEvent> events = new ArrayList<>(4); // guarded by itself
@@ -31,6 +32,7 @@ final class MemoryEntry {
         this.id = t.task().id();
         this.payload = t.payload();
         this.contentType = t.contentType();
+        this.payloadSize = t.payload().length;
         this.key = key;
         this.digest = t.payloadDigest();
         this.row = new AtomicReference<>(new Row(t.task(), null, null));

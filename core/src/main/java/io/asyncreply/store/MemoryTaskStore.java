@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -177,6 +179,39 @@ public final class MemoryTaskStore implements TaskStore {
         MemoryEntry e = byId.get(id);
         byte[] p = e == null ? null : e.payload;
         return p == null || !owns(e, owner) ? Optional.empty() : Optional.of(new ClaimedTask(e.task(), p, e.contentType));
+    }
+
+    @Override
+    public Optional<Task> findByKey(String key, String owner) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        MemoryEntry e = byKey.get((owner == null ? "" : owner) + '\u0000' + key);
+        return e == null ? Optional.empty() : Optional.of(e.task());
+    }
+
+    /** Known for every retained task: the size is kept when a finished task drops its payload. */
+    @Override
+    public OptionalLong payloadSize(String id, String owner) {
+        MemoryEntry e = byId.get(id);
+        return e == null || !owns(e, owner) ? OptionalLong.empty() : OptionalLong.of(e.payloadSize);
+    }
+
+    /** Walks the finished tasks (bounded by retention), oldest first. */
+    @Override
+    public List<FinishedCount> finishedCounts(Instant since) {
+        Map<FinishedCount, long[]> counts = new HashMap<>();
+        for (MemoryEntry e : finished) {
+            Task t = e.task();
+            if (t.finishedAt() == null || t.finishedAt().isBefore(since)) {
+                continue;
+            }
+            long minute = Math.floorDiv(t.finishedAt().getEpochSecond(), 60);
+            counts.computeIfAbsent(new FinishedCount(t.type(), t.status(), minute, 0), k -> new long[1])[0]++;
+        }
+        List<FinishedCount> out = new ArrayList<>(counts.size());
+        counts.forEach((k, n) -> out.add(new FinishedCount(k.type(), k.status(), k.minute(), n[0])));
+        return out;
     }
 
     private static boolean owns(MemoryEntry e, String owner) {

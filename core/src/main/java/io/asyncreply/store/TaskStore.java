@@ -11,6 +11,7 @@ import io.asyncreply.task.TaskStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -62,6 +63,25 @@ public interface TaskStore extends AutoCloseable {
      */
     default Optional<ClaimedTask> findWithPayload(String id, String owner) {
         return Optional.empty();
+    }
+
+    /**
+     * The task holding idempotency key {@code key} of {@code owner}, or empty when no retained task
+     * holds it. Keys are unique per owner, so the owner is part of the look-up: {@code null} is the
+     * anonymous owner here (not "any owner"), as it is for the key's uniqueness. Default: empty (the
+     * store cannot look keys up).
+     */
+    default Optional<Task> findByKey(String key, String owner) {
+        return Optional.empty();
+    }
+
+    /**
+     * The size in bytes of the payload of the task of {@code owner} ({@code null}: anyone's), or
+     * empty when unknown, another owner's, or when the store no longer holds the payload. Default:
+     * the length of {@link #findWithPayload}'s payload.
+     */
+    default OptionalLong payloadSize(String id, String owner) {
+        return findWithPayload(id, owner).map(c -> OptionalLong.of(c.payload().length)).orElse(OptionalLong.empty());
     }
 
     /**
@@ -161,6 +181,17 @@ public interface TaskStore extends AutoCloseable {
      * @throws IllegalArgumentException for a malformed cursor
      */
     TaskPage list(TaskQuery query);
+
+    /**
+     * How many retained tasks finished at or after {@code since}, by type, terminal state and minute
+     * (see {@link FinishedCount}), in no particular order. A dashboard asks it every few seconds for
+     * the last minute or two, and once for the last hour: it must read only the tasks that finished
+     * since {@code since} (an index on the finish time), never every task. Purged tasks are not
+     * counted. Default: none known.
+     */
+    default List<FinishedCount> finishedCounts(Instant since) {
+        return List.of();
+    }
 
     /**
      * Tasks {@code RUNNING} whose lease expired before {@code now} (their worker died), changed with

@@ -1355,6 +1355,95 @@ public abstract class TaskStoreContract {
         return t;
     }
 
+    // ---------------------------------------------------------------- dashboard reads
+
+    @Test
+    void aListForAnOwnerPagesNewestFirstAlsoWithAStatusFilter() throws Exception {
+        Task a1 = insertOwned("alice", "echo", T0);
+        insertOwned("bob", "echo", ms(1));
+        Task a2 = insertOwned("alice", "echo", ms(2));
+        Task a3 = insertOwned("alice", "sleep", ms(3));
+        store.cancel(a2.id(), ms(4), "n");
+
+        TaskPage first = store.list(new TaskQuery(null, null, "alice", 2, null));
+        TaskPage second = store.list(new TaskQuery(null, null, "alice", 2, first.next()));
+        TaskPage queued = store.list(new TaskQuery(TaskStatus.QUEUED, null, "alice", 10, null));
+
+        assertThat(first.items()).extracting(Task::id).containsExactly(a3.id(), a2.id());
+        assertThat(second.items()).extracting(Task::id).containsExactly(a1.id());
+        assertThat(second.next()).isNull();
+        assertThat(queued.items()).extracting(Task::id).containsExactly(a3.id(), a1.id());
+    }
+
+    @Test
+    void findByKeyFindsTheTaskHoldingTheKeyOfThatOwnerOnly() throws Exception {
+        byte[] p = bytes("same");
+        Task anon = Task.queued(newId(), "echo", T0);
+        Task alice = Task.queued(newId(), "echo", ms(1)).toBuilder().owner("alice").build();
+        insert(new NewTask(anon, p, null, "order-42", digest("echo", p)), NO_LIMIT);
+        insert(new NewTask(alice, p, null, "order-42", digest("echo", p)), NO_LIMIT);
+        submit(ms(2)); // no key
+
+        assertThat(store.findByKey("order-42", null)).get().extracting(Task::id).isEqualTo(anon.id());
+        assertThat(store.findByKey("order-42", "alice")).get().extracting(Task::id).isEqualTo(alice.id());
+        assertThat(store.findByKey("order-42", "bob")).as("another owner's key").isEmpty();
+        assertThat(store.findByKey("order-43", null)).isEmpty();
+    }
+
+    @Test
+    void aPurgedTaskIsNoLongerFoundByItsKey() throws Exception {
+        Task t = ((InsertResult.Inserted) insert(keyed("k", "echo", "p", T0), NO_LIMIT)).task();
+        ClaimedTask c = claim("n", ms(1));
+        store.finish(t.id(), c.attempt(), Outcome.succeeded(TaskResult.json("{}")), ms(2));
+        store.purge(ms(3), 0);
+
+        assertThat(store.findByKey("k", null)).isEmpty();
+    }
+
+    @Test
+    void payloadSizeIsThePayloadsLengthInBytesForItsOwner() throws Exception {
+        Task t = Task.queued(newId(), "echo", T0).toBuilder().owner("alice").build();
+        insert(new NewTask(t, bytes("h\u00e9llo"), "text/plain", null, null), NO_LIMIT);
+
+        assertThat(store.payloadSize(t.id(), null)).hasValue(6);
+        assertThat(store.payloadSize(t.id(), "alice")).hasValue(6);
+        assertThat(store.payloadSize(t.id(), "bob")).isEmpty();
+        assertThat(store.payloadSize(newId(), null)).isEmpty();
+    }
+
+    /** A task of {@code type} submitted, claimed and ended with {@code outcome} at {@code at}, alone in the queue. */
+    private Task ended(String type, Instant at, Outcome outcome) throws Exception {
+        Task t = submit(type, at.minusMillis(2));
+        ClaimedTask c = claim("n", at.minusMillis(1));
+        assertThat(c.task().id()).isEqualTo(t.id());
+        return store.finish(t.id(), c.attempt(), outcome, at).orElseThrow();
+    }
+
+    @Test
+    void finishedCountsCountTasksThatFinishedSinceByTypeStateAndMinute() throws Exception {
+        long m0 = T0.getEpochSecond() / 60;
+        Outcome ok = Outcome.succeeded(TaskResult.json("{}"));
+        ended("echo", T0.minusSeconds(1), ok); // before the range
+        ended("echo", T0, ok);
+        ended("echo", T0.plusSeconds(59), ok);
+        ended("echo", T0.plusSeconds(61), Outcome.failed(new TaskError("boom")));
+        Task s = submit("sleep", T0.plusSeconds(62));
+        store.cancel(s.id(), T0.plusSeconds(63), "n");
+        ended("sha256", T0.plusSeconds(65), ok);
+        submit("sleep", T0.plusSeconds(64)); // queued: not finished
+        claim("n", T0.plusSeconds(67)); // running: not finished
+
+        assertThat(store.finishedCounts(T0)).containsExactlyInAnyOrder(
+                new FinishedCount("echo", TaskStatus.SUCCEEDED, m0, 2),
+                new FinishedCount("echo", TaskStatus.FAILED, m0 + 1, 1),
+                new FinishedCount("sleep", TaskStatus.CANCELLED, m0 + 1, 1),
+                new FinishedCount("sha256", TaskStatus.SUCCEEDED, m0 + 1, 1));
+        assertThat(store.finishedCounts(T0.plusSeconds(62))).containsExactlyInAnyOrder(
+                new FinishedCount("sleep", TaskStatus.CANCELLED, m0 + 1, 1),
+                new FinishedCount("sha256", TaskStatus.SUCCEEDED, m0 + 1, 1));
+        assertThat(store.finishedCounts(T0.plusSeconds(3600))).isEmpty();
+    }
+
     // ---------------------------------------------------------------- health
 
     @Test

@@ -43,11 +43,23 @@ public final class EmbeddedWar implements AutoCloseable {
     public static final String STORE_PROPERTY = "contract.store";
 
     private int maxThreads = 200;
+    private String extraClasspath;
     private long idleTimeoutMillis = 30_000; // Jetty's default
     private boolean http2c;
     private Server server;
+    private WebAppContext app;
     private Path workDir;
     private URI baseUrl;
+
+    /**
+     * A directory of classes and resources the application sees as if it were in its
+     * {@code WEB-INF/classes} (a test's own task handler, listed in
+     * {@code META-INF/services}); call before {@link #start}.
+     */
+    public EmbeddedWar extraClasspath(Path dir) {
+        this.extraClasspath = dir.toAbsolutePath().toString();
+        return this;
+    }
 
     /** The container's thread pool size (default 200); call before {@link #start}. */
     public EmbeddedWar maxThreads(int threads) {
@@ -132,11 +144,14 @@ public final class EmbeddedWar implements AutoCloseable {
         http.setIdleTimeout(idleTimeoutMillis);
         server.addConnector(http);
 
-        WebAppContext app = new WebAppContext();
+        app = new WebAppContext();
         app.setContextPath("/");
         app.setWar(war().toString());
         // The test classpath holds Jersey, Jackson and more in other versions: the WAR must see
         // only what a real container gives it (the Servlet API and the container's own classes).
+        if (extraClasspath != null) {
+            app.setExtraClasspath(extraClasspath);
+        }
         app.setClassLoader(new WebAppClassLoader(containerOnly(), app));
         app.setTempDirectory(Files.createDirectories(workDir.resolve("webapp")).toFile());
         app.addOverrideDescriptor(override.toUri().toString());
@@ -153,6 +168,46 @@ public final class EmbeddedWar implements AutoCloseable {
         return baseUrl;
     }
 
+    /**
+     * Puts {@code filter} into the running application right after the filter named {@code after}
+     * (in web.xml), for every path, for requests: how a test plays a part that is the
+     * container's, such as deciding the caller in place of a real authentication. The filter's class
+     * is the test's; the application's classes are reached through {@link #classLoader()}.
+     */
+    public void insertFilterAfter(String after, jakarta.servlet.Filter filter) throws Exception {
+        org.eclipse.jetty.ee10.servlet.ServletHandler handler = app.getServletHandler();
+        org.eclipse.jetty.ee10.servlet.FilterHolder holder = new org.eclipse.jetty.ee10.servlet.FilterHolder(filter);
+        holder.setName("test-" + filter.getClass().getSimpleName());
+        holder.setAsyncSupported(true);
+        handler.addFilter(holder);
+        if (!holder.isStarted()) {
+            holder.start();
+        }
+        holder.initialize();
+        org.eclipse.jetty.ee10.servlet.FilterMapping mapping = new org.eclipse.jetty.ee10.servlet.FilterMapping();
+        mapping.setFilterName(holder.getName());
+        mapping.setPathSpec("/*");
+        mapping.setDispatcherTypes(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        java.util.List<org.eclipse.jetty.ee10.servlet.FilterMapping> mappings = new java.util.ArrayList<>(
+                java.util.List.of(handler.getFilterMappings()));
+        int at = -1;
+        for (int i = 0; i < mappings.size(); i++) {
+            if (mappings.get(i).getFilterName().equals(after)) {
+                at = i;
+            }
+        }
+        if (at < 0) {
+            throw new IllegalArgumentException("no filter mapping named " + after);
+        }
+        mappings.add(at + 1, mapping);
+        handler.setFilterMappings(mappings.toArray(new org.eclipse.jetty.ee10.servlet.FilterMapping[0]));
+    }
+
+    /** The deployed application's class loader. */
+    public ClassLoader classLoader() {
+        return app.getClassLoader();
+    }
+
     public URI baseUrl() {
         return baseUrl;
     }
@@ -166,6 +221,7 @@ public final class EmbeddedWar implements AutoCloseable {
             }
         } finally {
             server = null;
+            app = null;
             if (workDir != null) {
                 deleteTree(workDir);
                 workDir = null;

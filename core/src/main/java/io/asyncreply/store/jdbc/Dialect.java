@@ -57,6 +57,10 @@ final class Dialect {
     final String findPayload;
     final String findPayloadOwned;
     final String findManyOwned;
+    final String findByKey;
+    final String payloadSize;
+    final String payloadSizeOwned;
+    final String finishedCounts;
     final String taskEventsOwned;
     final String setPaused;
     final String pausedTypes;
@@ -128,6 +132,22 @@ final class Dialect {
         this.findManyOwned = "SELECT " + SNAPSHOT + " FROM " + tasks + " WHERE id = ANY(?) AND owner = ? ORDER BY seq";
         // 1 id, 2 owner
         this.findOwned = "SELECT " + SNAPSHOT + " FROM " + tasks + " WHERE id = ? AND owner = ?";
+        // 1 owner ('' for the anonymous one), 2 idempotency key: the unique (owner, idempotency_key) index
+        this.findByKey = "SELECT " + SNAPSHOT + " FROM " + tasks + " WHERE owner = ? AND idempotency_key = ?";
+        // 1 id [, 2 owner]: the payload's length, without reading the payload (PostgreSQL reads a
+        // TOASTed value's size from its header)
+        this.payloadSize = "SELECT OCTET_LENGTH(payload) FROM " + tasks + " WHERE id = ?";
+        this.payloadSizeOwned = payloadSize + " AND owner = ?";
+        // 1 since: tasks that finished since then, counted by type, state and minute. The range is read
+        // on the finish-time index (tasks_finished_ix, also the purge's), so the cost follows the
+        // tasks that finished in the range, never the table.
+        // Only terminal tasks have a finish time, so the range alone is the condition: with a condition on
+        // status too, H2 2.5 read the status index (every finished task) instead of the range. H2's
+        // EXTRACT(EPOCH ...) computes a NUMERIC per row, about three times slower than DATEDIFF.
+        String minute = pg ? "CAST(FLOOR(EXTRACT(EPOCH FROM finished_at) / 60) AS BIGINT)"
+                : "DATEDIFF(MINUTE, TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', finished_at)";
+        this.finishedCounts = "SELECT type, status, " + minute + " AS m, COUNT(*) FROM " + tasks
+                + " WHERE finished_at >= ? GROUP BY type, status, " + minute;
         // 1 id [, 2 owner]: with the payload
         this.findPayload = "SELECT " + SNAPSHOT + ", payload, payload_type FROM " + tasks + " WHERE id = ?";
         this.findPayloadOwned = findPayload + " AND owner = ?";
@@ -319,9 +339,10 @@ final class Dialect {
 
     /**
      * A page of the list: {@code status}, {@code type}, {@code owner} and {@code before} say which
-     * filters are bound, in that order, then the limit.
+     * filters are bound, in that order, then the limit. {@code namedOwner}: the owner bound is not
+     * the anonymous one ({@code ''}).
      */
-    String list(boolean status, boolean type, boolean owner, boolean before) {
+    String list(boolean status, boolean type, boolean owner, boolean namedOwner, boolean before) {
         StringBuilder sb = new StringBuilder("SELECT ").append(pageSnapshot).append(" FROM ").append(tasks)
                 .append(" WHERE 1 = 1");
         if (status) {
@@ -331,7 +352,10 @@ final class Dialect {
             sb.append(" AND type = ?");
         }
         if (owner) {
-            sb.append(" AND owner = ?");
+            // The second condition is the predicate of the partial owner index (tasks_owner_seq_ix,
+            // PostgreSQL): stated, it lets a generic plan of this statement use that index, whose
+            // predicate a bound parameter alone cannot be proven to imply.
+            sb.append(" AND owner = ?").append(pg && namedOwner ? " AND owner <> ''" : "");
         }
         if (before) {
             sb.append(" AND seq < ?");
@@ -339,7 +363,9 @@ final class Dialect {
         // Name the filtered column first (see selectReady): H2 then reads tasks_status_seq_ix or
         // tasks_type_seq_ix in order and stops after LIMIT rows instead of sorting every match.
         sb.append(" ORDER BY ");
-        if (status) {
+        if (owner && !pg) {
+            sb.append("owner DESC, ");
+        } else if (status) {
             sb.append("status DESC, ");
         } else if (type) {
             sb.append("type DESC, ");

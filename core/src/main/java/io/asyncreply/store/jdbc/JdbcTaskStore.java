@@ -5,6 +5,7 @@ import io.asyncreply.store.ClaimedTask;
 import io.asyncreply.store.Completion;
 import io.asyncreply.store.EventCursor;
 import io.asyncreply.store.EventPage;
+import io.asyncreply.store.FinishedCount;
 import io.asyncreply.store.InsertResult;
 import io.asyncreply.store.NewTask;
 import io.asyncreply.store.NodeInfo;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import javax.sql.DataSource;
@@ -227,9 +229,66 @@ public final class JdbcTaskStore implements TaskStore {
     }
 
     @Override
+    public Optional<Task> findByKey(String key, String owner) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.findByKey)) {
+            ps.setString(1, owner == null ? "" : owner);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.task(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("could not look up an idempotency key", e);
+        }
+    }
+
+    @Override
+    public OptionalLong payloadSize(String id, String owner) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(owner == null ? dialect.payloadSize : dialect.payloadSizeOwned)) {
+            ps.setString(1, id);
+            if (owner != null) {
+                ps.setString(2, owner);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return OptionalLong.empty();
+                }
+                long n = rs.getLong(1);
+                return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(n);
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("could not read a task", e);
+        }
+    }
+
+    /** One grouped range read of the finish-time index; see {@link TaskStore#finishedCounts}. */
+    @Override
+    public List<FinishedCount> finishedCounts(Instant since) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.finishedCounts)) {
+            Sql.setInstant(ps, 1, since);
+            List<FinishedCount> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TaskStatus status = TaskStatus.valueOf(rs.getString(2));
+                    if (status.isTerminal()) { // always, since only terminal tasks have a finish time
+                        out.add(new FinishedCount(rs.getString(1), status, rs.getLong(3), rs.getLong(4)));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw Sql.failure("could not count finished tasks", e);
+        }
+    }
+
+    @Override
     public TaskPage list(TaskQuery query) {
         Long before = query.cursor() == null ? null : SeqCursor.decode(query.cursor());
-        String sql = dialect.list(query.status() != null, query.type() != null, query.owner() != null, before != null);
+        String sql = dialect.list(query.status() != null, query.type() != null, query.owner() != null,
+                query.owner() != null && !query.owner().isEmpty(), before != null);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             if (query.status() != null) {

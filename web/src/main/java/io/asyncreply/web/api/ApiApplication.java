@@ -1,6 +1,7 @@
 package io.asyncreply.web.api;
 
 import io.asyncreply.web.boot.App;
+import io.asyncreply.web.dashboard.DashboardResources;
 import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.core.Context;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -9,8 +10,8 @@ import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
 import org.glassfish.jersey.server.spi.Container;
 
 /**
- * The Jersey application: status, operation, result, cancel, list, long-poll, health and the
- * OpenAPI description. Submissions never
+ * The Jersey application: status, operation, result, cancel, list, long-poll, health, the
+ * OpenAPI description and the dashboard's API. Submissions never
  * reach it ({@link io.asyncreply.web.intake.IntakeFilter} answers them first).
  */
 public final class ApiApplication extends ResourceConfig {
@@ -25,6 +26,7 @@ public final class ApiApplication extends ResourceConfig {
         register(new TaskResource(app));
         register(new HealthResource(app));
         register(new OpenApiResource());
+        DashboardResources.of(app.service()).forEach(this::register);
         register(ProblemMappers.WebApplicationExceptionMapper.class);
         register(ProblemMappers.StoreExceptionMapper.class);
         register(ProblemMappers.AnyExceptionMapper.class);

@@ -1,0 +1,226 @@
+package io.asyncreply.it.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real browser (headless Chromium, see {@link Chromium}) against the WAR over
+ * HTTP: the overview, finding a task, watching one finish without reloading, cancelling one, a
+ * viewer refused, and task data shown as text. Waits are WebDriverWaits on what the page shows.
+ * Screenshots of the pages go to {@code target/dashboard-screenshots/} (docs/images holds copies).
+ */
+class DashboardBrowserIT {
+    private static DashboardServer server;
+    private static ChromeDriver browser;
+    private static WebDriverWait wait;
+    private static final Path SHOTS = Path.of("target", "dashboard-screenshots");
+
+    @BeforeAll
+    static void start() throws Exception {
+        browser = Chromium.start(); // first: skips (or fails in CI) before starting a server for nothing
+        server = new DashboardServer();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (browser != null) {
+                browser.quit();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    @AfterEach
+    void asTheApplicationsOwnCaller() {
+        open("dashboard/");
+        browser.manage().deleteCookieNamed(TestCallers.COOKIE);
+    }
+
+    /** Loads the page afresh (a change of the fragment alone would not reload it). */
+    private static void open(String path) {
+        browser.get("about:blank");
+        browser.get(server.base.resolve(path).toString());
+    }
+
+    private static void loaded(String view) {
+        wait.until(ExpectedConditions.attributeToBe(By.id("main"), "data-loaded", view));
+    }
+
+    private static void screenshot(String name) throws Exception {
+        Files.write(SHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** Clicks what {@code by} finds, again if a refresh replaced it just then. */
+    private static void click(By by) {
+        wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(by).click();
+            return true;
+        });
+    }
+
+    private static By statusOf(String taskId) {
+        return By.cssSelector("#task-head [data-status]");
+    }
+
+    @Test
+    void theOverviewShowsEachTypeWithItsCountsAndHowItUpdatesItself() throws Exception {
+        String done = server.submit("echo", "text/plain", "hi", null);
+        server.sleep(30_000);
+        server.submit("fails", "text/plain", "no such file", null);
+
+        open("dashboard");
+        loaded("overview");
+        wait.until(ExpectedConditions.textMatches(By.cssSelector("tr[data-type=sleep] td.running"),
+                java.util.regex.Pattern.compile("[1-9]\\d*")));
+
+        assertThat(browser.getCurrentUrl()).endsWith("/dashboard/");
+        assertThat(browser.findElements(By.cssSelector("#types tr[data-type]"))).extracting(e -> e.getAttribute("data-type"))
+                .contains("echo", "fails", "sha256", "sleep");
+        assertThat(browser.findElement(By.id("health-status")).getText()).isEqualTo("up");
+        assertThat(browser.findElements(By.cssSelector("#nodes tr[data-node]"))).hasSize(1);
+        assertThat(browser.findElement(By.id("live")).getText()).isEqualTo("live: polling 2 s");
+        wait.until(ExpectedConditions.not(ExpectedConditions.textToBe(
+                By.cssSelector("tr[data-type=fails] td.failed"), "0")));
+        assertThat(done).isNotBlank();
+        screenshot("overview");
+    }
+
+    @Test
+    void aTaskIsFoundByItsIdAndByItsIdempotencyKey() throws Exception {
+        String id = server.submit("echo", "text/plain", "find me", "order-4711");
+        open("dashboard/");
+        loaded("overview");
+
+        WebElement q = browser.findElement(By.id("search-q"));
+        q.sendKeys(id);
+        q.submit();
+        wait.until(ExpectedConditions.textToBe(By.id("task-id"), id));
+        loaded("task");
+
+        q = browser.findElement(By.id("search-q"));
+        q.clear();
+        open("dashboard/#/tasks");
+        loaded("tasks");
+        browser.findElement(By.id("search-q")).sendKeys("order-4711");
+        browser.findElement(By.id("search-q")).submit();
+        wait.until(ExpectedConditions.textToBe(By.id("task-id"), id));
+        assertThat(browser.findElement(By.id("task-type")).getText()).isEqualTo("echo");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("task-result")));
+        assertThat(browser.findElement(By.id("task-payload-size")).getText()).isEqualTo("7 B");
+        screenshot("task");
+    }
+
+    @Test
+    void theTaskListFiltersByStatusAndType() throws Exception {
+        String failed = server.submit("fails", "text/plain", "list me", null);
+        open("dashboard/#/tasks?type=fails&status=FAILED");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#tasks tr[data-id='" + failed + "']")));
+
+        assertThat(browser.findElements(By.cssSelector("#tasks tbody tr [data-status]")))
+                .allSatisfy(e -> assertThat(e.getText()).isEqualTo("FAILED"));
+        screenshot("tasks");
+    }
+
+    @Test
+    void aTaskIsWatchedUntilItFinishesWithoutReloadingThePage() throws Exception {
+        String id = server.sleep(3_000);
+        open("dashboard/#/task/" + id);
+        loaded("task");
+        ((JavascriptExecutor) browser).executeScript("window.notReloaded = true;");
+
+        wait.until(ExpectedConditions.textToBe(statusOf(id), "SUCCEEDED"));
+
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;")).isEqualTo(true);
+        assertThat(browser.findElements(By.cssSelector("#attempts tbody tr"))).hasSize(1);
+    }
+
+    @Test
+    void anAdminCancelsARunningTask() throws Exception {
+        String id = server.sleep(60_000);
+        open("dashboard/#/task/" + id);
+        wait.until(ExpectedConditions.textToBe(statusOf(id), "RUNNING"));
+
+        click(By.id("action-cancel"));
+
+        wait.until(ExpectedConditions.textToBe(statusOf(id), "CANCELLED"));
+        assertThat(browser.findElements(By.id("action-cancel"))).isEmpty();
+        assertThat(browser.findElements(By.id("action-retry"))).hasSize(1);
+    }
+
+    @Test
+    void aViewerSeesNoActionsAndTheApiRefusesTheirs() throws Exception {
+        String id = server.sleep(60_000);
+        open("dashboard/");
+        browser.manage().addCookie(new Cookie(TestCallers.COOKIE, "VIEWER.vera"));
+        open("dashboard/#/task/" + id);
+        loaded("task");
+        wait.until(ExpectedConditions.textToBe(By.id("who"), "vera (viewer, read only)"));
+
+        assertThat(browser.findElements(By.id("action-cancel"))).isEmpty();
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript(
+                "var done = arguments[arguments.length - 1];"
+                        + "fetch('api/tasks/" + id + "/cancel', {method: 'POST', headers: {'X-Requested-With': "
+                        + "'asyncreply-dashboard'}}).then(function (r) { done(r.status); });");
+        assertThat(status).isEqualTo(403L);
+
+        open("dashboard/");
+        loaded("overview");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-type=sleep]")));
+        assertThat(browser.findElements(By.cssSelector("button[data-action]"))).isEmpty();
+        server.send("POST", "dashboard/api/tasks/" + id + "/cancel", null, Map.of("X-Requested-With",
+                "asyncreply-dashboard"));
+    }
+
+    @Test
+    void anErrorThatIsMarkupIsShownAsText() throws Exception {
+        String markup = "<script>window.injected = 1</script><img src=x onerror=\"window.injected = 2\">";
+        String id = server.submit("fails", "text/plain", markup, null);
+        open("dashboard/#/task/" + id);
+        wait.until(ExpectedConditions.textToBe(statusOf(id), "FAILED"));
+
+        assertThat(browser.findElement(By.id("task-error-message")).getText()).contains(markup);
+        assertThat(browser.findElements(By.cssSelector("#task-error img, #task-error script"))).isEmpty();
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.injected === undefined;")).isEqualTo(true);
+        open("dashboard/#/tasks?type=fails");
+        loaded("tasks");
+        assertThat(browser.findElements(By.cssSelector("#tasks img"))).isEmpty();
+    }
+
+    @Test
+    void anAdminPausesAndResumesAType() throws Exception {
+        open("dashboard/");
+        loaded("overview");
+        By button = By.cssSelector("tr[data-type=sha256] button[data-action]");
+        wait.until(ExpectedConditions.attributeToBe(button, "data-action", "pause"));
+
+        click(button);
+        wait.until(ExpectedConditions.attributeToBe(button, "data-action", "resume"));
+        assertThat(browser.findElement(By.cssSelector("tr[data-type=sha256] .badge")).getText()).isEqualTo("paused");
+
+        click(button);
+        wait.until(ExpectedConditions.attributeToBe(button, "data-action", "pause"));
+    }
+}
