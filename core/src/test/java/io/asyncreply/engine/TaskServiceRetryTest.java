@@ -57,6 +57,45 @@ class TaskServiceRetryTest {
         }
     }
 
+    /**
+     * A handler's failure message is logged (INFO), and it is the handler's text, maybe a client's:
+     * a newline in it once started a second, forged log record. The log line escapes it; the task's
+     * error keeps it as it was said.
+     */
+    @Test
+    void a_failure_message_with_line_breaks_is_logged_on_one_line() throws Exception {
+        String forged = "boom\nDec 01, 2026 4:20:24 PM io.asyncreply.engine.Admission x\r\nSEVERE: admin password reset";
+        TaskHandler liar = Tasks.handler("liar", ctx -> {
+            throw new IllegalStateException(forged);
+        });
+        java.util.logging.Logger completer = java.util.logging.Logger.getLogger(Completer.class.getName());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        completer.addHandler(capture);
+        try (TaskService s = Tasks.builder().handler(liar).build()) {
+            Task done = awaitTerminal(s, submit(s, "liar", "").id());
+
+            assertThat(done.error().message()).isEqualTo(forged);
+        } finally {
+            completer.removeHandler(capture);
+        }
+        assertThat(lines).filteredOn(l -> l.contains("boom")).singleElement().satisfies(l -> assertThat(l)
+                .doesNotContain("\n").doesNotContain("\r").contains("boom\\nDec 01").contains("\\r\\nSEVERE"));
+    }
+
     @Test
     void without_a_retry_policy_a_failure_is_final_after_one_attempt() throws Exception {
         List<Integer> attempts = new CopyOnWriteArrayList<>();

@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.eclipse.jetty.ee.webapp.WebAppClassLoader;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -42,6 +45,7 @@ public final class EmbeddedWar implements AutoCloseable {
     private int maxThreads = 200;
     private String extraClasspath;
     private long idleTimeoutMillis = 30_000; // Jetty's default
+    private boolean http2c;
     private Server server;
     private WebAppContext app;
     private Path workDir;
@@ -66,6 +70,15 @@ public final class EmbeddedWar implements AutoCloseable {
     /** The connector's idle timeout (default 30 s, Jetty's); call before {@link #start}. */
     public EmbeddedWar idleTimeout(java.time.Duration timeout) {
         this.idleTimeoutMillis = timeout.toMillis();
+        return this;
+    }
+
+    /**
+     * Serve HTTP/2 cleartext (h2c, by prior knowledge or by upgrade) beside HTTP/1.1 on the same
+     * port, as Jetty's {@code http2c} module does; call before {@link #start}.
+     */
+    public EmbeddedWar http2c() {
+        this.http2c = true;
         return this;
     }
 
@@ -122,7 +135,11 @@ public final class EmbeddedWar implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
         threads.setName("embedded-jetty");
         server = new Server(threads);
-        ServerConnector http = new ServerConnector(server, 1, 1);
+        HttpConfiguration config = new HttpConfiguration();
+        ServerConnector http = http2c
+                ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(config),
+                        new HTTP2CServerConnectionFactory(config))
+                : new ServerConnector(server, 1, 1);
         http.setHost("127.0.0.1");
         http.setPort(0);
         http.setIdleTimeout(idleTimeoutMillis);

@@ -109,6 +109,11 @@ public final class RawHttp implements Closeable {
         return new Response(status, headers, body);
     }
 
+    /** Whether bytes of an answer have arrived (and wait to be read with {@link #response}); never blocks. */
+    public boolean answerArrived() throws IOException {
+        return in.available() > 0;
+    }
+
     /**
      * Whether the server closes the connection (end of stream or reset) within {@code timeout};
      * whatever else arrives meanwhile is discarded.

@@ -138,6 +138,24 @@ class NodeRegistryTest {
                 .map(Health.Node::id).toList().equals(List.of("node-a")));
     }
 
+    /**
+     * A node that stops leaves the registry at once: after a redeploy {@code /health} no longer lists
+     * the previous run as a second, stale node for five leases.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aServiceThatStopsLeavesTheRegistryAtOnce(Kind kind) {
+        String prefix = prefix();
+        TaskStore shared = store(kind, prefix);
+        TaskService before = service(shared, "before-redeploy");
+        TaskService after = service(kind == Kind.MEMORY ? shared : store(kind, prefix), "after-redeploy");
+        await().atMost(Duration.ofSeconds(10)).until(() -> after.health().nodes().size() == 2);
+
+        before.close();
+
+        assertThat(after.health().nodes()).extracting(Health.Node::id).containsExactly("after-redeploy");
+    }
+
     private TaskService service(TaskStore store, String nodeId) {
         TaskService s = TaskService.builder().store(store).nodeId(nodeId).leaseDuration(Duration.ofSeconds(3))
                 .shutdownGrace(Duration.ZERO).build();

@@ -12,8 +12,9 @@ import jakarta.servlet.http.HttpServletRequest;
  * {@link AsyncListener} of the suspended request is the only signal. A container calls
  * {@code onError} when it learns that the connection failed while the request was suspended, and
  * Jersey then completes the request; {@code onComplete} follows every end, ours included. Which
- * containers notice a closed connection while nothing is read or written is their business (see
- * docs/api.md, "Long-polls"); where none notices, the held request ends with its wait.
+ * containers notice is their business (see docs/api.md, "Long-polls"): Jetty 12 and Tomcat 10.1
+ * and 11 report a reset HTTP/2 stream at once, but not a closed HTTP/1.1 connection while nothing
+ * is read or written; where none notices, the held request ends with its wait.
  *
  * <p>Race: a client that leaves before the listener is added is not reported; its request ends
  * with its wait, as everywhere else.

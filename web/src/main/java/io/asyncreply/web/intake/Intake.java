@@ -171,6 +171,12 @@ final class Intake implements ReadListener, AsyncListener {
         in.setReadListener(this);
     }
 
+    /** Bytes of buffer this upload holds now (for tests: an idle upload holds none). Reading thread only. */
+    int buffered() {
+        byte[] b = body;
+        return b == null ? 0 : b.length;
+    }
+
     // ------------------------------------------------------------------ ReadListener
 
     @Override

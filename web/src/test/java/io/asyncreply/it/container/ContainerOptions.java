@@ -33,6 +33,7 @@ public final class ContainerOptions {
     private Duration stopTimeout = Duration.ofSeconds(20);
     private Duration redeployTimeout = Duration.ofSeconds(60);
     private Path runsDir = Containers.runsDir();
+    private boolean http2c;
 
     private ContainerOptions(Path war) {
         this.war = Objects.requireNonNull(war, "war");
@@ -116,6 +117,19 @@ public final class ContainerOptions {
     public ContainerOptions redeployTimeout(Duration timeout) {
         this.redeployTimeout = timeout;
         return this;
+    }
+
+    /**
+     * HTTP/2 cleartext (h2c) on the HTTP port beside HTTP/1.1: Tomcat's {@code Http2Protocol} as the
+     * connector's {@code <UpgradeProtocol>}, Jetty's {@code http2c} module.
+     */
+    public ContainerOptions http2c() {
+        this.http2c = true;
+        return this;
+    }
+
+    boolean isHttp2c() {
+        return http2c;
     }
 
     public ContainerOptions runsDir(Path dir) {

@@ -66,7 +66,7 @@ public final class JettyContainer extends ProcessContainer {
             throw new UncheckedIOException(e);
         }
         boolean jndi = options.jndi() != null || options.jettyEnvironmentXml() != null;
-        String modules = BASE_MODULES + (jndi ? "," + JNDI_MODULES : "");
+        String modules = BASE_MODULES + (jndi ? "," + JNDI_MODULES : "") + (options.isHttp2c() ? ",http2c" : "");
         List<Path> libs = options.containerLibs();
         if (!libs.isEmpty() && !jndi) {
             modules += ",ext";

@@ -55,6 +55,9 @@ public final class TomcatContainer extends ProcessContainer {
         }
         copyTree(catalinaHome.resolve("conf"), base.resolve("conf"));
         String serverXml = serverXml(read(catalinaHome.resolve("conf/server.xml")), port, shutdownPort);
+        if (options.isHttp2c()) {
+            serverXml = withHttp2c(serverXml, port);
+        }
         if (options.jndi() != null) {
             serverXml = replaceOnce(serverXml, "</GlobalNamingResources>",
                     "  <!-- added by asyncreply tests: docs/examples/tomcat/global-resource.xml -->\n    "
@@ -98,6 +101,19 @@ public final class TomcatContainer extends ProcessContainer {
             throw new IllegalStateException("server.xml has an active AJP connector");
         }
         return xml;
+    }
+
+    /** {@code xml} whose HTTP connector (on {@code port}) also speaks h2c: Tomcat's Http2Protocol as its upgrade protocol. */
+    static String withHttp2c(String xml, int port) {
+        String start = "<Connector port=\"" + port + "\"";
+        int at = xml.indexOf(start);
+        int end = at < 0 ? -1 : xml.indexOf("/>", at);
+        if (end < 0 || xml.indexOf('>', at) < end) {
+            throw new IllegalStateException("expected one self-closing '" + start + " ... />' in server.xml");
+        }
+        return xml.substring(0, end) + ">\n      <!-- added by asyncreply tests: h2c -->\n"
+                + "      <UpgradeProtocol className=\"org.apache.coyote.http2.Http2Protocol\"/>\n    </Connector>"
+                + xml.substring(end + 2);
     }
 
     @Override

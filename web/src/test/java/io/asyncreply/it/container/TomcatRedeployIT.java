@@ -24,11 +24,12 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * Replaces {@code webapps/ROOT.war} of a running standalone Tomcat 11 (the embedded H2 store,
- * chosen with system properties, no {@code conf/Catalina/localhost/ROOT.xml}) while tasks
- * run, wait in the queue and keep arriving, as an operator upgrades in place: the application
- * comes back, every task that got a 202 (before or during the redeploy) ends SUCCEEDED, those
- * interrupted at the end of the grace period ran again, and the log since the redeploy has no
- * "appears to have started a thread", "memory leak" or SEVERE line.
+ * chosen with system properties, no {@code conf/Catalina/localhost/ROOT.xml} of the operator's)
+ * while tasks run, wait in the queue and keep arriving, as an operator upgrades in place: the
+ * application comes back, submissions meanwhile are held rather than answered 404, every task
+ * that got a 202 (before or during the redeploy) ends SUCCEEDED, those interrupted at the end of
+ * the grace period ran again, and the log since the redeploy has no "appears to have started a
+ * thread", "memory leak" or SEVERE line.
  */
 @DisabledIfSystemProperty(named = "asyncreply.containers.skip", matches = "true")
 class TomcatRedeployIT {
@@ -76,6 +77,13 @@ class TomcatRedeployIT {
                 assertThat(submitter.awaitTermination(30, TimeUnit.SECONDS)).as("submitter stopped").isTrue();
             }
 
+            // Held, not refused: Tomcat reloads the context in place (the WAR's context.xml has copyXML="true"),
+            // so a request arriving meanwhile waits for the new version. Undeployed and deployed anew, the
+            // application was missing for the whole stop and start, and every submission then got Tomcat's 404
+            // (123 of 132 in one run). At most the one request in flight when the context comes back may
+            // still meet Tomcat's 404 (seen once): the submitter sends one request at a time.
+            assertThat(refusedDuringRedeploy.getOrDefault("404", 0)).as("404s during the redeploy: %s",
+                    refusedDuringRedeploy).isLessThanOrEqualTo(1);
             assertThat(container.containerLog().firstMatch(APP_STARTED, beforeRedeploy))
                     .as("the new application started (log %s)", container.log()).isPresent();
             accepted.addAll(acceptedDuringRedeploy);

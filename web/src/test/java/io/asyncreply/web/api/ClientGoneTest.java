@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ClientGone} reacts to what a container reports about a suspended request. (No tested
- * container reports a closed HTTP/1.1 connection while nothing is read or written: see
- * AbandonedLongPolls; what is tested here is the reaction when one does.)
+ * {@link ClientGone} reacts to what a container reports about a suspended request. (End to end,
+ * with containers that report a reset HTTP/2 stream and do not report a closed HTTP/1.1
+ * connection: AbandonedLongPollsIT and AbandonedLongPollsContainerIT.)
  */
 class ClientGoneTest {
     private final List<AsyncListener> listeners = new ArrayList<>();

@@ -140,6 +140,28 @@ class HardEdgesTest extends JerseyTest {
         assertThat(strict(target("tasks/" + ids.get(0)).request().get()).has("result")).isTrue();
     }
 
+    /**
+     * One read of a whole page of 500 tasks with JSON results of 250 KiB held 125 MiB, and six at
+     * once ran a 256 MiB server out of memory: the page is read from the store a chunk at a time.
+     */
+    @Test
+    void aPageIsReadFromTheStoreAChunkAtATimeAndHoldsEveryTask() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2 * TaskResource.STORE_CHUNK + 5; i++) {
+            ids.add(t.submit("echo", "{\"n\":" + i + "}", "application/json"));
+        }
+        ids.forEach(id -> t.awaitStatus(id, TaskStatus.SUCCEEDED));
+        t.store.listLimits.clear();
+
+        JsonNode page = strict(target("tasks").queryParam("limit", ids.size()).request().get());
+
+        assertThat(page.path("items")).hasSize(ids.size());
+        assertThat(page.path("items").get(0).path("id").asText()).isEqualTo(ids.get(ids.size() - 1));
+        assertThat(page.path("items").get(ids.size() - 1).path("result").path("n").asInt()).isZero();
+        assertThat(t.store.listLimits).as("the limit of each read from the store")
+                .containsExactly(TaskResource.STORE_CHUNK, TaskResource.STORE_CHUNK, 5);
+    }
+
     // ------------------------------------------------------------------ D6, D7: serving results
 
     @ParameterizedTest(name = "Content-Type: {0}")

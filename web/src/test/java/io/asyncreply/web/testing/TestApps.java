@@ -135,6 +135,8 @@ public final class TestApps implements AutoCloseable {
     public static final class FlakyStore implements TaskStore {
         private final TaskStore delegate;
         public volatile boolean down;
+        /** The limit of every {@link #list} read, in order. */
+        public final List<Integer> listLimits = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         FlakyStore(TaskStore delegate) {
             this.delegate = delegate;
@@ -187,6 +189,7 @@ public final class TestApps implements AutoCloseable {
         @Override
         public TaskPage list(TaskQuery query) {
             check();
+            listLimits.add(query.limit());
             return delegate.list(query);
         }
 
