@@ -220,8 +220,9 @@ final class PgChangeFeed implements ChangeFeed {
                             c.getClass().getName());
                     return;
                 }
-                listen(c);
+                int pid = listen(c);
                 connects++;
+                listenerPid = pid; // after the count: whoever sees the pid sees the connect counted
                 if (!first) {
                     LOG.log(Level.INFO, "listening for other nodes'' changes again (backend pid {0})", listenerPid);
                 }
@@ -261,17 +262,20 @@ final class PgChangeFeed implements ChangeFeed {
         }
     }
 
-    private void listen(Connection c) throws SQLException {
+    /** LISTENs on both channels, says hello, and returns the listening backend's pid (0 if unknown). */
+    private int listen(Connection c) throws SQLException {
         c.setAutoCommit(true); // notifications arrive only between transactions
         try (Statement s = c.createStatement()) {
             for (String channel : List.of(eventsChannel, cancelChannel)) {
                 s.execute("LISTEN \"" + channel + "\""); // a name we built: lower-case hex, no quotes
             }
+            int pid;
             try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-                listenerPid = rs.next() ? rs.getInt(1) : 0;
+                pid = rs.next() ? rs.getInt(1) : 0;
             }
+            send(c, eventsChannel, HELLO); // other nodes notify only while they know of another node
+            return pid;
         }
-        send(c, eventsChannel, HELLO); // other nodes notify only while they know of another node
     }
 
     private void receive(Connection c, Receiver r) throws SQLException {
