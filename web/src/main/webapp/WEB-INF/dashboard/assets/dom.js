@@ -133,8 +133,12 @@ var Api = (function () {
   /** The dashboard API's base: pages are at <context>/dashboard/, the API at <context>/dashboard/api/. */
   var BASE = 'api/';
 
-  function ApiError(status, problem) {
+  /** Called with no argument when the server asks for an API key (401, Bearer); see app.js. */
+  var onUnauthorized = null;
+
+  function ApiError(status, problem, bearer) {
     this.status = status;
+    this.bearer = bearer === true;
     this.problem = problem || {};
     this.message = (this.problem.title || ('HTTP ' + status)) + (this.problem.detail ? ': ' + this.problem.detail : '');
   }
@@ -145,13 +149,18 @@ var Api = (function () {
     if (method && method !== 'GET') {
       headers['X-Requested-With'] = 'asyncreply-dashboard'; // the server refuses actions without it (CSRF)
     }
+    Key.authorize(headers); // Authorization: Bearer <key>, when the user signed in with one
     return fetch(BASE + path, { method: method || 'GET', headers: headers, credentials: 'same-origin', cache: 'no-store' })
       .then(function (res) {
         var type = res.headers.get('Content-Type') || '';
         var body = type.indexOf('json') >= 0 ? res.json() : Promise.resolve(null);
         return body.then(function (json) {
           if (!res.ok) {
-            throw new ApiError(res.status, json);
+            var bearer = Key.challenged(res);
+            if (bearer && onUnauthorized) {
+              onUnauthorized();
+            }
+            throw new ApiError(res.status, json, bearer);
           }
           return json;
         });
@@ -172,6 +181,8 @@ var Api = (function () {
     get: function (path) { return call(path, 'GET'); },
     post: function (path) { return call(path, 'POST'); },
     query: query,
-    seg: encodeURIComponent
+    seg: encodeURIComponent,
+    /** f(): what to do when a later call is answered 401 with a Bearer challenge (the key was revoked). */
+    onUnauthorized: function (f) { onUnauthorized = f; }
   };
 }());

@@ -5,6 +5,12 @@
  * (a server without event streams) or anything that is not text/event-stream
  * means polling. Events only say "something changed": the page then asks the
  * dashboard API again, at most once a second, so a busy server cannot flood it.
+ *
+ * With an API key (key.js) the stream is read with fetch() instead of
+ * EventSource, which cannot send an Authorization header: the text/event-stream
+ * is parsed here, and a lost stream is resumed with Last-Event-ID. When it
+ * cannot be kept (no streaming fetch in this browser, or it fails again and
+ * again), the page polls.
  */
 'use strict';
 
@@ -17,6 +23,8 @@ var Live = (function () {
   var pending = null;
   var lastRun = 0;
   var mode = 'starting';
+  var stopped = false;
+  var source = null;          // EventSource, while one is open
 
   function setMode(m, title) {
     mode = m;
@@ -51,19 +59,159 @@ var Live = (function () {
   }
 
   function useEvents() {
-    var source = new EventSource('../events');
+    var es = new EventSource('../events');
+    source = es;
     setMode('live: events', 'Updated by server-sent events from /events');
-    source.onmessage = changed;
+    es.onmessage = changed;
     ['queued', 'started', 'progress', 'requeued', 'succeeded', 'failed', 'cancelled'].forEach(function (k) {
-      source.addEventListener(k, changed);
+      es.addEventListener(k, changed);
     });
-    source.onerror = function () {
-      if (source.readyState === EventSource.CLOSED) { // refused for good: back to polling
+    es.onerror = function () {
+      if (es.readyState === EventSource.CLOSED && !stopped) { // refused for good: back to polling
         setMode('live: polling 2 s', 'The event stream closed; polling every 2 seconds');
         poll(POLL_MS);
       }
     };
     poll(SAFETY_MS);
+  }
+
+  var RECONNECT_MS = 3000;    // fetched stream: wait before resuming a lost stream (or the server's retry:)
+  var MAX_FAILURES = 3;       // fetched stream: connections in a row without an event before polling
+  var stream = null;          // fetched stream: its AbortController while one is open
+
+  /** The events of /events, read with fetch() so that the API key goes with them. */
+  function useFetchedEvents() {
+    var lastEventId = null;
+    var failures = 0;
+    var retryMs = RECONNECT_MS;
+
+    function giveUp(reason) {
+      stream = null;
+      usePolling(reason);
+    }
+
+    function again(reason) {
+      if (stopped) {
+        return;
+      }
+      failures++;
+      if (failures >= MAX_FAILURES) {
+        giveUp(reason + '; polling every 2 seconds');
+        return;
+      }
+      setMode('live: reconnecting', reason + '; resuming the event stream');
+      setTimeout(connect, retryMs);
+    }
+
+    function connect() {
+      if (stopped) {
+        return;
+      }
+      var controller = new AbortController();
+      stream = controller;
+      var headers = Key.authorize({ 'Accept': 'text/event-stream' });
+      if (lastEventId !== null) {
+        headers['Last-Event-ID'] = lastEventId;
+      }
+      fetch('../events', { headers: headers, credentials: 'same-origin', cache: 'no-store', signal: controller.signal })
+        .then(function (res) {
+          var type = res.headers.get('Content-Type') || '';
+          if (Key.challenged(res)) {
+            controller.abort();
+            giveUp('The event stream needs a valid key; polling every 2 seconds');
+            return;
+          }
+          if (!res.ok || type.indexOf('text/event-stream') !== 0 || !res.body || typeof TextDecoder === 'undefined') {
+            controller.abort();
+            giveUp('The event stream could not be read (/events answered ' + res.status + '); polling every 2 seconds');
+            return;
+          }
+          failures = 0;
+          setMode('live: events', 'Updated by server-sent events from /events (read with the API key)');
+          return read(res.body.getReader()).then(function () {
+            again('The event stream ended');
+          });
+        })
+        .catch(function () {
+          if (!stopped && stream === controller) {
+            again('The event stream was lost');
+          }
+        });
+    }
+
+    /** Reads text/event-stream: lines; "field: value"; a blank line ends an event; ":" a comment. */
+    function read(reader) {
+      var decoder = new TextDecoder('utf-8');
+      var buffer = '';
+      var event = { type: '', data: false, id: null };
+
+      function line(l) {
+        if (l === '') {
+          if (event.id !== null) {
+            lastEventId = event.id;
+          }
+          if (event.data) {
+            changed();
+          }
+          event = { type: '', data: false, id: null };
+          return;
+        }
+        if (l.charAt(0) === ':') {
+          return; // a comment: heartbeat or notice
+        }
+        var i = l.indexOf(':');
+        var field = i < 0 ? l : l.slice(0, i);
+        var value = i < 0 ? '' : l.slice(i + 1).replace(/^ /, '');
+        if (field === 'event') {
+          event.type = value;
+        } else if (field === 'data') {
+          event.data = true;
+        } else if (field === 'id' && value.indexOf('\u0000') < 0) {
+          event.id = value;
+        } else if (field === 'retry' && /^\d+$/.test(value)) {
+          retryMs = Math.max(500, parseInt(value, 10));
+        }
+      }
+
+      function pump() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done || stopped) {
+            return;
+          }
+          buffer += decoder.decode(chunk.value, { stream: true });
+          var m;
+          var re = /\r\n|\r(?!$)|\n/g; // a final \r may be the first half of \r\n
+          var start = 0;
+          while ((m = re.exec(buffer)) !== null) {
+            line(buffer.slice(start, m.index));
+            start = re.lastIndex;
+          }
+          buffer = buffer.slice(start);
+          if (buffer.length > 1048576) { // a line of more than 1 MiB: not a stream this page reads
+            throw new Error('line too long');
+          }
+          return pump();
+        });
+      }
+      return pump();
+    }
+
+    poll(SAFETY_MS);
+    connect();
+  }
+
+  /** Stops every update (signing out). */
+  function stop() {
+    stopped = true;
+    clearInterval(timer);
+    if (stream) {
+      stream.abort();
+      stream = null;
+    }
+    if (source) {
+      source.close();
+      source = null;
+    }
   }
 
   function usePolling(reason) {
@@ -74,6 +222,14 @@ var Live = (function () {
   /** Starts updating; onChange refreshes whatever the page shows. */
   function start(onChange) {
     listener = onChange;
+    if (Key.get()) {
+      if (typeof AbortController === 'undefined' || typeof ReadableStream === 'undefined' || typeof TextDecoder === 'undefined') {
+        usePolling('This browser cannot read an event stream with fetch(); polling every 2 seconds');
+      } else {
+        useFetchedEvents();
+      }
+      return;
+    }
     if (typeof EventSource === 'undefined' || typeof AbortController === 'undefined') {
       usePolling('This browser has no EventSource; polling every 2 seconds');
       return;
@@ -94,5 +250,5 @@ var Live = (function () {
       });
   }
 
-  return { start: start, changed: changed, mode: function () { return mode; } };
+  return { start: start, stop: stop, changed: changed, mode: function () { return mode; } };
 }());

@@ -20,6 +20,8 @@ import java.lang.System.Logger.Level;
  * whatever there needs one fails closed); elsewhere it is answered 401 problem+json with
  * {@code WWW-Authenticate}, and goes no further.</li>
  * </ul>
+ * With {@code apikey}, the dashboard's {@linkplain BrowserPages static files} are public too (a
+ * browser loading a page cannot send a key; the files hold no data); its API is not.
  * What a caller may do (403) is decided where the request is served, with {@link Caller}.
  *
  * <p>The settings are read when the filter starts; a bad one fails the deployment with a message
@@ -61,7 +63,8 @@ public final class AuthFilter extends HttpFilter {
             chain.doFilter(req, res);
             return;
         }
-        if (settings.publicPaths().contains(pathOf(req))) {
+        if (settings.publicPaths().contains(pathOf(req))
+                || (settings.mode() == AuthSettings.Mode.APIKEY && BrowserPages.isStaticFile(req))) {
             chain.doFilter(req, res);
             return;
         }

@@ -101,7 +101,7 @@ class DashboardBrowserIT {
                 .contains("echo", "fails", "sha256", "sleep");
         assertThat(browser.findElement(By.id("health-status")).getText()).isEqualTo("up");
         assertThat(browser.findElements(By.cssSelector("#nodes tr[data-node]"))).hasSize(1);
-        assertThat(browser.findElement(By.id("live")).getText()).isEqualTo("live: polling 2 s");
+        assertThat(browser.findElement(By.id("live")).getText()).isEqualTo("live: events"); // the WAR serves /events
         wait.until(ExpectedConditions.not(ExpectedConditions.textToBe(
                 By.cssSelector("tr[data-type=fails] td.failed"), "0")));
         assertThat(done).isNotBlank();

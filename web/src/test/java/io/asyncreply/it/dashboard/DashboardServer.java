@@ -1,6 +1,7 @@
 package io.asyncreply.it.dashboard;
 
 import io.asyncreply.it.EmbeddedWar;
+import io.asyncreply.web.auth.KeyDigest;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * The WAR in embedded Jetty for the dashboard tests: the test settings, the extra task type
- * {@link FailingHandler}, and callers chosen by cookie ({@link TestCallers}).
+ * {@link FailingHandler}, and either callers chosen by cookie ({@link TestCallers}) or
+ * {@code asyncreply.auth=apikey} with real keys ({@link ApiKeys}; tasks are then submitted with the
+ * admin key).
  */
 final class DashboardServer implements AutoCloseable {
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
@@ -26,7 +29,30 @@ final class DashboardServer implements AutoCloseable {
     private final Path extra;
     URI base;
 
+    /** With asyncreply.auth=apikey: the keys of this server; null with the test callers of the cookie. */
+    final ApiKeys keys;
+
+    /** Three keys: {@code ops} (admin), {@code audit} (viewer), {@code alice} (user). */
+    static final class ApiKeys {
+        final String admin = KeyDigest.newKey();
+        final String viewer = KeyDigest.newKey();
+        final String user = KeyDigest.newKey();
+
+        /** The value of {@code asyncreply.auth.keys}: their hashes, owners and roles. */
+        String setting() {
+            return KeyDigest.of(admin).format() + " ops admin," + KeyDigest.of(viewer).format() + " audit viewer,"
+                    + KeyDigest.of(user).format() + " alice user";
+        }
+    }
+
+    /** Authentication off; callers chosen by cookie ({@link TestCallers}). */
     DashboardServer() throws Exception {
+        this(null);
+    }
+
+    /** With {@code keys}: asyncreply.auth=apikey with them, and no test callers; without: as {@link #DashboardServer()}. */
+    DashboardServer(ApiKeys keys) throws Exception {
+        this.keys = keys;
         extra = Files.createTempDirectory("dashboard-handler");
         String cls = FailingHandler.class.getName().replace('.', '/') + ".class";
         Path target = extra.resolve(cls);
@@ -40,8 +66,14 @@ final class DashboardServer implements AutoCloseable {
         war.extraClasspath(extra);
         Map<String, String> settings = EmbeddedWar.testSettings();
         settings.put("asyncreply.workers", "4");
+        if (keys != null) {
+            settings.put("asyncreply.auth", "apikey");
+            settings.put("asyncreply.auth.keys", keys.setting());
+        }
         base = war.start(settings);
-        war.insertFilterAfter("auth", new TestCallers(war.classLoader()));
+        if (keys == null) {
+            war.insertFilterAfter("auth", new TestCallers(war.classLoader()));
+        }
     }
 
     /** Submits a task and returns its id. */
@@ -50,6 +82,9 @@ final class DashboardServer implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);
+        }
+        if (keys != null) {
+            b.header("Authorization", "Bearer " + keys.admin);
         }
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 202) {
