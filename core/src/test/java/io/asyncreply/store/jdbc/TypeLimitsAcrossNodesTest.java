@@ -180,8 +180,8 @@ class TypeLimitsAcrossNodesTest {
                 inWindow);
         // The limit is the upper bound, held within 10%. The lower bound checks that the limiter does
         // not starve the type; it is looser because a loaded machine delays the claimers themselves
-        // (199 on a quiet machine; 176 at a load average of 20, with every token available).
-        assertThat(inWindow).as("starts in 10 s at 20/s").isLessThanOrEqualTo(220L).isGreaterThanOrEqualTo(150L);
+        // (199 on a quiet machine; 176 at a load average of 20 and 149 at 27, with every token available).
+        assertThat(inWindow).as("starts in 10 s at 20/s").isLessThanOrEqualTo(220L).isGreaterThanOrEqualTo(120L);
         long firstSecond = starts.stream().filter(t -> t < from).count();
         // Only the upper bound: how many of the first second's tokens the nodes take depends on how
         // soon their claimers run, which a loaded machine delays (17 seen at a load average of 18).
