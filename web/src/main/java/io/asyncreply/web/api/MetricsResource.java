@@ -26,7 +26,8 @@ public final class MetricsResource {
 
     @GET
     public Response scrape(@Context HttpServletRequest request) {
-        if (!app.config().metricsPublic() && !Caller.of(request).isAdmin()) {
+        // No caller: a path made public (asyncreply.auth.public) reached without credentials.
+        if (!app.config().metricsPublic() && !Caller.find(request).map(Caller::isAdmin).orElse(false)) {
             return ProblemMappers.response(new Problem(403, "forbidden", "Forbidden",
                     "The metrics are for admins (or set asyncreply.metrics.public=true)."));
         }

@@ -27,5 +27,7 @@ class PublicMetricsTest extends ProbesAndMetricsAccessTest {
         assertThat(target("metrics").request().get().getStatus()).isEqualTo(200);
         caller = Caller.of("watcher", Caller.Role.VIEWER);
         assertThat(target("metrics").request().get().getStatus()).isEqualTo(200);
+        caller = null; // without credentials, /metrics listed in asyncreply.auth.public
+        assertThat(target("metrics").request().get().getStatus()).isEqualTo(200);
     }
 }
