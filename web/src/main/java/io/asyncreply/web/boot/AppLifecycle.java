@@ -20,6 +20,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +124,8 @@ public final class AppLifecycle implements ServletContextListener {
 
     /** The names of the settings given as context-params and system properties (environment variables cannot be named back). */
     private static Set<String> settingNames(ServletContext ctx) {
-        Set<String> names = new TreeSet<>(Collections.list(ctx.getInitParameterNames()));
+        Enumeration<String> params = ctx.getInitParameterNames(); // null from some embedders' contexts
+        Set<String> names = new TreeSet<>(params == null ? List.of() : Collections.list(params));
         names.addAll(System.getProperties().stringPropertyNames());
         return names;
     }

@@ -9,7 +9,9 @@ public final class DashboardResources {
     }
 
     public static List<Object> of(TaskService service) {
-        return List.of(new SessionResource(), new OverviewResource(service), new TaskListResource(service),
-                new TaskPageResource(service), new TaskActionResource(service), new TypeActionResource(service));
+        OverviewResource overview = new OverviewResource(service);
+        return List.of(new SessionResource(), overview, new TaskListResource(service),
+                new TaskPageResource(service), new TaskActionResource(service),
+                new TypeActionResource(service, overview::invalidate));
     }
 }

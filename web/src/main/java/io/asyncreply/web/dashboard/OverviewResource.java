@@ -26,6 +26,11 @@ public final class OverviewResource {
         this.overview = new Recent<>(Duration.ofSeconds(1), () -> compute(service));
     }
 
+    /** The next overview is computed afresh: an action (pause, resume) changed what it shows. */
+    void invalidate() {
+        overview.invalidate();
+    }
+
     @GET
     public Response overview() {
         return Answers.json(200, overview.get());

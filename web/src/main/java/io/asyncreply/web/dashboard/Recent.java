@@ -22,6 +22,11 @@ final class Recent<T> {
         this.compute = compute;
     }
 
+    /** Forgets the value, so that the next {@link #get()} computes it (after an action changed it). */
+    synchronized void invalidate() {
+        value = null;
+    }
+
     synchronized T get() {
         long now = System.nanoTime();
         if (value == null || now - at >= maxAgeNanos) {

@@ -16,9 +16,12 @@ import jakarta.ws.rs.core.Response;
 @Path("dashboard/api/types/{type}")
 public final class TypeActionResource {
     private final TaskService service;
+    private final Runnable changed;
 
-    TypeActionResource(TaskService service) {
+    /** {@code changed}: told after each pause or resume (the overview's cache forgets). */
+    TypeActionResource(TaskService service, Runnable changed) {
         this.service = service;
+        this.changed = changed;
     }
 
     @POST
@@ -47,6 +50,7 @@ public final class TypeActionResource {
         } catch (UnsupportedOperationException e) {
             return Answers.problem(501, "not-supported", "Not Implemented", "This store cannot pause task types.");
         }
+        changed.run();
         return Answers.json(200, DashboardJson.of(g -> {
             g.writeStartObject();
             g.writeStringField("type", type);
