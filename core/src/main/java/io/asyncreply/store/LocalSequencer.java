@@ -47,7 +47,10 @@ public final class LocalSequencer {
 
     /** Every id up to this one is final: written and committed, or never to be written. */
     public synchronized long horizon() {
-        return inFlight.isEmpty() ? last : inFlight.first() - 1;
+        // end() runs without the lock, so the set may empty between two calls: one read only
+        // (isEmpty() then first() threw NoSuchElementException when the last writer ended between).
+        Long oldest = inFlight.ceiling(Long.MIN_VALUE);
+        return oldest == null ? last : oldest - 1;
     }
 
     /** Makes sure later ids are above {@code id} (an id found in the log). */

@@ -2,6 +2,7 @@ package io.asyncreply.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class LocalSequencerTest {
@@ -34,5 +35,28 @@ class LocalSequencerTest {
         s.advanceTo(50);
 
         assertThat(s.begin(1)).isEqualTo(101);
+    }
+
+    @Test
+    void theHorizonIsReadWhileWritersEndWithoutTheLock() throws Exception {
+        LocalSequencer s = new LocalSequencer(0);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            while (!stop.get()) {
+                s.end(s.begin(1));
+            }
+        }, "sequencer-test-writer");
+        writer.start();
+        try {
+            long previous = 0;
+            for (int i = 0; i < 2_000_000; i++) {
+                long h = s.horizon(); // threw NoSuchElementException when the last writer ended mid-read
+                assertThat(h).isGreaterThanOrEqualTo(previous);
+                previous = h;
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
     }
 }
