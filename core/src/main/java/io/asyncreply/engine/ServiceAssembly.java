@@ -86,17 +86,8 @@ final class ServiceAssembly {
         this.running = new RunningTasks(scheduler, leaseDuration.toMillis());
         this.events = new EventDispatcher(store, s.pollInterval().toMillis(), this::endedElsewhere);
         this.waits = new TerminalWaits(store, scheduler, notifier, events);
-        this.completer = new Completer(store, clock, nodeId, policies, new Completer.After() {
-            @Override
-            public void finished(Task task) {
-                waits.finished(task);
-            }
-
-            @Override
-            public void requeued(Task task) {
-                wakeAt(task.runAt());
-            }
-        }, events::poke, observer);
+        Outcomes outcomes = new Outcomes();
+        this.completer = new Completer(store, clock, nodeId, policies, outcomes, events::poke, observer);
         AttemptRunner runner = new AttemptRunner(handlers, policies, running, completer, this::progress,
                 () -> stopping, scheduler);
         this.handoff = new Handoff(claims::wake);
@@ -108,23 +99,8 @@ final class ServiceAssembly {
             events.poke();
         }, observer);
         this.maintenance = new Maintenance(store, scheduler, housekeeper, clock, nodeId, handlers.keySet(), startedAt,
-                leaseDuration,
-                s.retention(), s.retainAtMost(), s.purgeInterval(), s.maxAttempts(), running, new Maintenance.Changed() {
-                    @Override
-                    public void finished(Task task) {
-                        waits.finished(task);
-                    }
-
-                    @Override
-                    public void requeued(Task task) {
-                        wakeAt(task.runAt());
-                    }
-
-                    @Override
-                    public void wrote() {
-                        events.poke();
-                    }
-                }, observer);
+                leaseDuration, s.retention(), s.retainAtMost(), s.purgeInterval(), s.maxAttempts(), running, outcomes,
+                observer);
         this.cancels = new Cancels(store, clock, nodeId, running, waits, events, observer);
         this.healthCheck = new HealthCheck(store, clock, admission, running, s.workers(), s.queueCapacity(), nodeId,
                 leaseDuration);
@@ -132,6 +108,28 @@ final class ServiceAssembly {
         this.attemptHistory = new AttemptHistory(store, TaskService.MAX_ATTEMPTS_LISTED);
         this.resubmission = new Resubmission(store, request -> admission.submit(request, now()));
         this.finishCounts = new FinishCounts(store, clock, Duration.ofSeconds(1));
+    }
+
+    /**
+     * What the completer and maintenance tell the rest of the engine after they wrote: an ended task
+     * answers its waiters, a requeued one wakes the claimer at its run time, new events wake the
+     * dispatcher.
+     */
+    private final class Outcomes implements Completer.After, Maintenance.Changed {
+        @Override
+        public void finished(Task task) {
+            waits.finished(task);
+        }
+
+        @Override
+        public void requeued(Task task) {
+            wakeAt(task.runAt());
+        }
+
+        @Override
+        public void wrote() {
+            events.poke();
+        }
     }
 
     /** Starts every unit's threads; called once, by the service's constructor. */

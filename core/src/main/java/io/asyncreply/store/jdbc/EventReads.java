@@ -48,39 +48,24 @@ final class EventReads {
 
     /** The events of task {@code taskId} of {@code owner} ({@code null}: anyone's) after {@code afterId}. */
     List<TaskEvent> taskEvents(String taskId, long afterId, int limit, String owner) {
-        if (owner == null) {
-            return taskEvents(taskId, afterId, limit);
-        }
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(dialect.taskEventsOwned)) {
-            ps.setString(1, taskId);
-            ps.setString(2, owner);
-            ps.setLong(3, afterId);
-            ps.setInt(4, limit);
-            return events(ps);
-        } catch (SQLException e) {
-            throw Sql.failure("could not read the events of a task", e);
-        }
-    }
-
-    List<TaskEvent> taskEvents(String taskId, long afterId, int limit) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.taskEvents)) {
-            ps.setString(1, taskId);
-            ps.setLong(2, afterId);
-            ps.setInt(3, limit);
-            return events(ps);
-        } catch (SQLException e) {
-            throw Sql.failure("could not read the events of a task", e);
-        }
-    }
-
-    private static List<TaskEvent> events(PreparedStatement ps) throws SQLException {
-        List<TaskEvent> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(Rows.event(rs, 1));
+                PreparedStatement ps = c.prepareStatement(owner == null ? dialect.taskEvents : dialect.taskEventsOwned)) {
+            int i = 1;
+            ps.setString(i++, taskId);
+            if (owner != null) {
+                ps.setString(i++, owner);
             }
+            ps.setLong(i++, afterId);
+            ps.setInt(i, limit);
+            List<TaskEvent> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Rows.event(rs, 1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw Sql.failure("could not read the events of a task", e);
         }
-        return out;
     }
 }

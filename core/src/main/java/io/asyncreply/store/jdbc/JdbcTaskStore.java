@@ -306,7 +306,7 @@ public final class JdbcTaskStore implements TaskStore {
 
     @Override
     public List<TaskEvent> taskEvents(String taskId, long afterId, int limit) {
-        return eventReads.taskEvents(taskId, afterId, limit);
+        return eventReads.taskEvents(taskId, afterId, limit, null);
     }
 
     // ---------------------------------------------------------------- node registry
