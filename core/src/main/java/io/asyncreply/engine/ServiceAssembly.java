@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  * (see {@link TaskService} for what runs on which). The units are its fields, for the façade to call.
  */
 final class ServiceAssembly {
+    /** The façade's logger, as before the split: operators' logging settings name it. */
     private static final System.Logger LOG = System.getLogger(TaskService.class.getName());
 
     final TaskStore store;
