@@ -37,21 +37,12 @@ final class TaskReads {
     }
 
     Optional<Task> find(String id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.find)) {
-            ps.setString(1, id);
-            return task(ps);
-        } catch (SQLException e) {
-            throw Sql.failure("could not read a task", e);
-        }
+        return find(id, null);
     }
 
     Optional<Task> find(String id, String owner) {
-        if (owner == null) {
-            return find(id);
-        }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.findOwned)) {
-            ps.setString(1, id);
-            ps.setString(2, owner);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = byId(c, dialect.find, dialect.findOwned, id, owner)) {
             return task(ps);
         } catch (SQLException e) {
             throw Sql.failure("could not read a task", e);
@@ -60,11 +51,7 @@ final class TaskReads {
 
     Optional<ClaimedTask> findWithPayload(String id, String owner) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(owner == null ? dialect.findPayload : dialect.findPayloadOwned)) {
-            ps.setString(1, id);
-            if (owner != null) {
-                ps.setString(2, owner);
-            }
+                PreparedStatement ps = byId(c, dialect.findPayload, dialect.findPayloadOwned, id, owner)) {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new ClaimedTask(Rows.task(rs), rs.getBytes(Rows.EXTRA_1),
                         rs.getString(Rows.EXTRA_2))) : Optional.empty();
@@ -89,11 +76,7 @@ final class TaskReads {
 
     OptionalLong payloadSize(String id, String owner) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(owner == null ? dialect.payloadSize : dialect.payloadSizeOwned)) {
-            ps.setString(1, id);
-            if (owner != null) {
-                ps.setString(2, owner);
-            }
+                PreparedStatement ps = byId(c, dialect.payloadSize, dialect.payloadSizeOwned, id, owner)) {
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return OptionalLong.empty();
@@ -191,6 +174,26 @@ final class TaskReads {
             }
         } catch (SQLException e) {
             throw Sql.failure("the task database is unreachable", e);
+        }
+    }
+
+    /**
+     * A read of task {@code id}: {@code sql} with the id as its one parameter, or for an owner
+     * ({@code owner} not null) {@code ownedSql} with the id and the owner. Closed again if a
+     * parameter cannot be set.
+     */
+    private static PreparedStatement byId(Connection c, String sql, String ownedSql, String id, String owner)
+            throws SQLException {
+        PreparedStatement ps = c.prepareStatement(owner == null ? sql : ownedSql);
+        try {
+            ps.setString(1, id);
+            if (owner != null) {
+                ps.setString(2, owner);
+            }
+            return ps;
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
         }
     }
 
