@@ -38,6 +38,16 @@ final class HealthCheck {
     }
 
     /**
+     * How long the task that has waited longest since it became ready to run has waited (see
+     * {@link TaskService#oldestQueuedAge()}): one store read.
+     */
+    Duration oldestQueuedAge() {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return store.oldestQueuedRunAt().filter(at -> at.isBefore(now)).map(at -> Duration.between(at, now))
+                .orElse(Duration.ZERO);
+    }
+
+    /**
      * What a readiness probe asks, often: whether the store answers and how many tasks wait; no
      * nodes. Asks the store twice (ping, queued); DOWN when either fails.
      */

@@ -1,6 +1,5 @@
 package io.asyncreply.engine;
 
-import io.asyncreply.store.ClaimedTask;
 import io.asyncreply.store.StoreException;
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.task.Attempt;
@@ -19,39 +18,27 @@ import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.Throughput;
 import io.asyncreply.task.TypeInfo;
 import io.asyncreply.task.TypePolicy;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * Accepts tasks, runs them on a fixed pool of worker threads, and tells whoever waits or listens
  * what happens to them. A façade over small units, each with one job (docs/architecture.md draws
  * them): {@link Admission} (the submit rules), {@link Workers} and {@link AttemptRunner} (claim and
- * run), {@link Completer} (record outcomes and retries), {@link RunningTasks} (cancel
- * coordination), {@link TerminalWaits} (waiting without threads), {@link EventDispatcher} (the
- * event log to listeners), {@link Maintenance} (leases, recovery, expiry, purge, heartbeat) and
- * {@link RemoteEvents} (other nodes' wake-ups).
+ * run), {@link Completer} (record outcomes and retries), {@link Cancels} and {@link RunningTasks}
+ * (cancel coordination), {@link TerminalWaits} (waiting without threads), {@link EventDispatcher}
+ * (the event log to listeners), {@link Maintenance} (leases, recovery, expiry, purge, heartbeat)
+ * and {@link RemoteEvents} (other nodes' wake-ups). {@link ServiceSettings} checks what the
+ * {@link Builder} is given; {@link ServiceAssembly} builds, wires, starts and stops the units.
  *
  * <p>The {@link TaskStore} holds every task; this service never keeps a second queue. The number of
  * tasks waiting is bounded by {@link Builder#queueCapacity(long)}: beyond it, submissions are
@@ -70,126 +57,19 @@ import java.util.function.Consumer;
  * at that moment; the node leaves the node registry.
  */
 public final class TaskService implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(TaskService.class.getName());
     /** Most attempts {@link #attempts(String, String)} lists: the latest ones. */
     public static final int MAX_ATTEMPTS_LISTED = 100;
     /** Longest idempotency key accepted, in characters. */
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = Limits.MAX_IDEMPOTENCY_KEY_LENGTH;
 
+    /** The units behind this façade, built and started from the builder's settings. */
+    private final ServiceAssembly units;
     private final TaskStore store;
-    private final Map<String, TaskHandler> handlers;
-    private final Clock clock;
-    private final int workerCount;
-    private final long queueCapacity;
-    private final Duration leaseDuration;
-    private final Duration shutdownGrace;
-    private final String nodeId;
-    private final Map<String, TypePolicy> policies;
-    private final TaskObserver observer;
 
-    private final NamedThreadFactory schedulerThreads = new NamedThreadFactory("asyncreply-scheduler");
-    private final NamedThreadFactory notifierThreads = new NamedThreadFactory("asyncreply-notifier");
-    private final NamedThreadFactory housekeeperThreads = new NamedThreadFactory("asyncreply-housekeeper");
-    private final ScheduledThreadPoolExecutor scheduler;
-    private final ScheduledThreadPoolExecutor housekeeper;
-    private final ExecutorService notifier;
-
-    private final Admission admission;
-    private final RunningTasks running;
-    private final EventDispatcher events;
-    private final TerminalWaits waits;
-    private final WorkSignal claims = new WorkSignal();
-    private final Completer completer;
-    private final Claimer claimer;
-    private final Handoff handoff;
-    private final Workers workers;
-    private final Maintenance maintenance;
-    private final HealthCheck healthCheck;
-    private final TypeCatalog typeCatalog;
-    private final AttemptHistory attemptHistory;
-    private final Resubmission resubmission;
-    private final FinishCounts finishCounts;
-
-    private volatile boolean stopping;
-    private boolean stopped; // guarded by this
-
-    private TaskService(Builder b) {
-        this.store = Objects.requireNonNull(b.store, "store");
-        this.handlers = Collections.unmodifiableMap(new LinkedHashMap<>(b.handlers));
-        this.clock = b.clock;
-        this.workerCount = b.workers;
-        this.queueCapacity = b.queueCapacity;
-        this.leaseDuration = b.leaseDuration;
-        this.shutdownGrace = b.shutdownGrace;
-        this.nodeId = b.nodeId != null ? b.nodeId : UUID.randomUUID().toString();
-        this.policies = Map.copyOf(b.policies);
-        this.observer = new Observers(new TaskLog(), b.observer);
-        store.observe(observer);
-        Instant startedAt = now();
-
-        this.scheduler = new ScheduledThreadPoolExecutor(1, schedulerThreads);
-        scheduler.setRemoveOnCancelPolicy(true);
-        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.notifier = Executors.newSingleThreadExecutor(notifierThreads);
-        this.housekeeper = new ScheduledThreadPoolExecutor(1, housekeeperThreads);
-        housekeeper.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-
-        this.running = new RunningTasks(scheduler, leaseDuration.toMillis());
-        this.events = new EventDispatcher(store, b.pollInterval.toMillis(), this::endedElsewhere);
-        this.waits = new TerminalWaits(store, scheduler, notifier, events);
-        this.completer = new Completer(store, clock, nodeId, policies, new Completer.After() {
-            @Override
-            public void finished(Task task) {
-                waits.finished(task);
-            }
-
-            @Override
-            public void requeued(Task task) {
-                wakeAt(task.runAt());
-            }
-        }, events::poke, observer);
-        AttemptRunner runner = new AttemptRunner(handlers, policies, running, completer, this::progress,
-                () -> stopping, scheduler);
-        this.handoff = new Handoff(claims::wake);
-        this.claimer = new Claimer(store, handlers.keySet(), policies, nodeId, clock, leaseDuration, b.pollInterval.toMillis(),
-                workerCount, handoff, claims, events::poke, observer);
-        this.workers = new Workers(workerCount, handoff, runner);
-        this.admission = new Admission(store, handlers, policies, queueCapacity, nodeId, task -> {
-            claims.wake();
-            events.poke();
-        }, observer);
-        this.maintenance = new Maintenance(store, scheduler, housekeeper, clock, nodeId, handlers.keySet(), startedAt,
-                leaseDuration,
-                b.retention, b.retainAtMost, b.purgeInterval, b.maxAttempts, running, new Maintenance.Changed() {
-                    @Override
-                    public void finished(Task task) {
-                        waits.finished(task);
-                    }
-
-                    @Override
-                    public void requeued(Task task) {
-                        wakeAt(task.runAt());
-                    }
-
-                    @Override
-                    public void wrote() {
-                        events.poke();
-                    }
-                }, observer);
-        this.healthCheck = new HealthCheck(store, clock, admission, running, workerCount, queueCapacity, nodeId,
-                leaseDuration);
-        this.typeCatalog = new TypeCatalog(store, nodeId, handlers.keySet(), policies);
-        this.attemptHistory = new AttemptHistory(store, MAX_ATTEMPTS_LISTED);
-        this.resubmission = new Resubmission(store, this::submit);
-        this.finishCounts = new FinishCounts(store, clock, Duration.ofSeconds(1));
-        // In the registry before listening: a node that says hello to the others (PostgreSQL) must be
-        // found there by a node that reads the registry after the hello.
-        maintenance.heartbeatOnce();
-        store.listen(new RemoteEvents(store, claims::wake, events, running, notifier));
-        completer.start();
-        workers.start();
-        claimer.start();
-        maintenance.start();
+    private TaskService(ServiceSettings.Checked settings) {
+        this.units = new ServiceAssembly(settings);
+        this.store = units.store;
+        units.start();
     }
 
     /** A builder with defaults: 2 workers, queue of 10,000, memory store not set (required). */
@@ -198,37 +78,7 @@ public final class TaskService implements AutoCloseable {
     }
 
     private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    private void wakeAt(Instant at) {
-        long delay = at == null ? 0 : Duration.between(now(), at).toMillis();
-        if (delay <= 0) {
-            claims.wake();
-            return;
-        }
-        try {
-            scheduler.schedule(claims::wake, delay, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException ignored) {
-            // shutting down: nothing will claim it in this process
-        }
-    }
-
-    private boolean progress(String id, int attempt, int percent) {
-        boolean written = store.progress(id, attempt, percent, now(), nodeId);
-        if (written) {
-            events.poke();
-        }
-        return written;
-    }
-
-    /** A terminal event from the log: answers this node's waiters of that task (it may have ended elsewhere). */
-    private void endedElsewhere(TaskEvent e) {
-        if (!waits.isWaitedFor(e.taskId())) {
-            return;
-        }
-        // The event carries a summary of the result; waiters get the task as stored, result included.
-        store.find(e.taskId()).filter(Task::isTerminal).ifPresent(waits::completeNow);
+        return units.now();
     }
 
     // ---------------------------------------------------------------- submit
@@ -239,7 +89,7 @@ public final class TaskService implements AutoCloseable {
      * Empty when the submission may go on.
      */
     public Optional<Submission.Rejected> precheck(String type, String idempotencyKey, String contentType) {
-        return admission.precheck(type, idempotencyKey, contentType);
+        return units.admission.precheck(type, idempotencyKey, contentType);
     }
 
     /**
@@ -266,7 +116,7 @@ public final class TaskService implements AutoCloseable {
      */
     public CompletionStage<Submission> submit(SubmitRequest request) {
         Objects.requireNonNull(request, "request");
-        return admission.submit(request, now());
+        return units.admission.submit(request, now());
     }
 
     // ---------------------------------------------------------------- read, wait, cancel, list
@@ -320,17 +170,7 @@ public final class TaskService implements AutoCloseable {
      * another owner's task completes empty at once, as an unknown one.
      */
     public CompletionStage<Optional<Task>> awaitTerminal(String id, String owner, Duration timeout) {
-        if (!Ids.isWellFormed(id)) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-        try {
-            if (owner != null && store.find(id, owner).isEmpty()) {
-                return CompletableFuture.completedFuture(Optional.empty());
-            }
-            return waits.await(id, timeout, stopping);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return units.waits.await(id, owner, timeout, units.isStopping());
     }
 
     /** Cancels a task; see {@link CancelResult.Outcome}. @throws StoreException */
@@ -343,18 +183,7 @@ public final class TaskService implements AutoCloseable {
      * {@code NOT_FOUND}. @throws StoreException
      */
     public CancelResult cancel(String id, String owner) {
-        if (!Ids.isWellFormed(id)) {
-            return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
-        }
-        CancelResult r = store.cancel(id, now(), nodeId, owner);
-        if (r.outcome() == CancelResult.Outcome.CANCELLED) {
-            events.poke();
-            waits.finished(r.task());
-            observer.finished(r.task());
-        } else if (r.outcome() == CancelResult.Outcome.CANCEL_REQUESTED) {
-            running.cancel(id);
-        }
-        return r;
+        return units.cancels.cancel(id, owner);
     }
 
     /** A page of tasks, newest first. @throws IllegalArgumentException for a malformed cursor */
@@ -368,16 +197,7 @@ public final class TaskService implements AutoCloseable {
      * not touched (cancel them one by one).
      */
     public int cancelQueued(String type, String owner, int max) {
-        if (max < 1) {
-            throw new IllegalArgumentException("max must be at least 1");
-        }
-        int n = store.cancelQueued(type, owner, now(), nodeId, max);
-        if (n > 0) {
-            observer.cancelledQueued(type, n);
-            events.poke();
-            // Waiters of those tasks learn of it from their cancelled events.
-        }
-        return n;
+        return units.cancels.cancelQueued(type, owner, max);
     }
 
     // ---------------------------------------------------------------- admin
@@ -390,7 +210,7 @@ public final class TaskService implements AutoCloseable {
      * {@code CANCELLED}.
      */
     public Optional<CompletionStage<Submission>> retry(String id, String owner) {
-        return Ids.isWellFormed(id) ? resubmission.retry(id, owner) : Optional.empty();
+        return Ids.isWellFormed(id) ? units.resubmission.retry(id, owner) : Optional.empty();
     }
 
     /**
@@ -398,7 +218,7 @@ public final class TaskService implements AutoCloseable {
      * log; at most {@link #MAX_ATTEMPTS_LISTED} (the latest). Empty when unknown or another owner's.
      */
     public Optional<List<Attempt>> attempts(String id, String owner) {
-        return Ids.isWellFormed(id) ? attemptHistory.of(id, owner) : Optional.empty();
+        return Ids.isWellFormed(id) ? units.attemptHistory.of(id, owner) : Optional.empty();
     }
 
     /**
@@ -413,7 +233,7 @@ public final class TaskService implements AutoCloseable {
     /** Resumes claims of {@code type} on every node. */
     public void resume(String type) {
         store.pause(requireType(type), false);
-        claims.wake();
+        units.claims.wake();
     }
 
     private static String requireType(String type) {
@@ -429,7 +249,7 @@ public final class TaskService implements AutoCloseable {
      * that serve it, and this node's policy when it serves it.
      */
     public List<TypeInfo> typeInfos() {
-        return typeCatalog.all(now().minus(leaseDuration));
+        return units.typeCatalog.all(now().minus(units.leaseDuration));
     }
 
     /**
@@ -439,14 +259,12 @@ public final class TaskService implements AutoCloseable {
      * zero for a store that cannot tell. @throws StoreException
      */
     public Duration oldestQueuedAge() {
-        Instant now = now();
-        return store.oldestQueuedRunAt().filter(at -> at.isBefore(now)).map(at -> Duration.between(at, now))
-                .orElse(Duration.ZERO);
+        return units.healthCheck.oldestQueuedAge();
     }
 
     /** This node's policy of {@code type}: the configured one, or {@link TypePolicy#DEFAULT}. */
     public TypePolicy policy(String type) {
-        return policies.getOrDefault(type, TypePolicy.DEFAULT);
+        return units.policies.getOrDefault(type, TypePolicy.DEFAULT);
     }
 
     /**
@@ -456,7 +274,7 @@ public final class TaskService implements AutoCloseable {
      * @throws StoreException
      */
     public Throughput throughput() {
-        return finishCounts.now();
+        return units.finishCounts.now();
     }
 
     /**
@@ -464,7 +282,7 @@ public final class TaskService implements AutoCloseable {
      * one lease (by this node's clock and lease). Asks the store three times (ping, queued, nodes).
      */
     public Health health() {
-        return healthCheck.now();
+        return units.healthCheck.now();
     }
 
     /**
@@ -473,22 +291,22 @@ public final class TaskService implements AutoCloseable {
      * that reaches the capacity). Asks the store twice (ping, queued).
      */
     public Health readiness() {
-        return healthCheck.readiness();
+        return units.healthCheck.readiness();
     }
 
     /** The registered handler of {@code type}, if any. */
     public Optional<TaskHandler> handler(String type) {
-        return Optional.ofNullable(type == null ? null : handlers.get(type));
+        return Optional.ofNullable(type == null ? null : units.handlers.get(type));
     }
 
     /** The registered type names. */
     public Set<String> types() {
-        return handlers.keySet();
+        return units.handlers.keySet();
     }
 
     /** This node's id, the owner of the leases its workers hold. */
     public String nodeId() {
-        return nodeId;
+        return units.nodeId;
     }
 
     /** The store this service uses. */
@@ -505,7 +323,7 @@ public final class TaskService implements AutoCloseable {
      * handle to unsubscribe.
      */
     public AutoCloseable listen(TaskListener listener) {
-        return events.subscribe(Objects.requireNonNull(listener, "listener"));
+        return units.events.subscribe(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -540,7 +358,7 @@ public final class TaskService implements AutoCloseable {
     /** {@link #shutdown(Duration)} with the configured grace period. */
     @Override
     public void close() {
-        shutdown(shutdownGrace);
+        shutdown(units.shutdownGrace);
     }
 
     /**
@@ -549,66 +367,19 @@ public final class TaskService implements AutoCloseable {
      * the node registry, and stops every thread. Idempotent.
      */
     public void shutdown(Duration grace) {
-        synchronized (this) {
-            if (stopped) {
-                return;
-            }
-            stopped = true;
-        }
-        admission.close();
-        stopping = true;
-        claimer.stop();
-        if (!workers.stopAfter(grace)) {
-            LOG.log(Level.INFO, "{0} tasks still running after the grace period; interrupting them", running.size());
-            running.releaseAll("the service is shutting down");
-        }
-        workers.stop();
-        for (ClaimedTask t : handoff.drain()) {
-            completer.giveBack(t);
-        }
-        completer.stop();
-        ExecutorStopper.stop(scheduler, "scheduler", Duration.ofSeconds(2));
-        ExecutorStopper.stop(housekeeper, "housekeeper", Duration.ofSeconds(5));
-        events.stop();
-        ExecutorStopper.stop(notifier, "notifier", Duration.ofSeconds(2));
-        // awaitTermination returns before the pools' last threads have quite ended: wait for them.
-        for (NamedThreadFactory f : List.of(schedulerThreads, notifierThreads, housekeeperThreads)) {
-            if (!f.join(Duration.ofSeconds(1))) {
-                LOG.log(Level.WARNING, "some asyncreply threads are still alive after shutdown");
-            }
-        }
-        waits.drain();
-        try {
-            store.forgetNode(nodeId);
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "could not leave the node registry: {0}", e.getMessage());
-        }
+        units.shutdown(grace);
     }
 
     /** Whether {@link #shutdown(Duration)} has begun. */
     public boolean isShutdown() {
-        return stopping;
+        return units.isStopping();
     }
 
     // ---------------------------------------------------------------- builder
 
     /** Configures and starts a {@link TaskService}. */
     public static final class Builder {
-        private TaskStore store;
-        private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
-        private Clock clock = Clock.systemUTC();
-        private int workers = 2;
-        private long queueCapacity = 10_000;
-        private Duration leaseDuration = Duration.ofSeconds(30);
-        private Duration pollInterval = Duration.ofSeconds(1);
-        private Duration retention = Duration.ofHours(24);
-        private long retainAtMost = 100_000;
-        private Duration purgeInterval = Duration.ofSeconds(1);
-        private int maxAttempts = 5;
-        private Duration shutdownGrace = Duration.ofSeconds(10);
-        private String nodeId;
-        private final Map<String, TypePolicy> policies = new LinkedHashMap<>();
-        private TaskObserver observer = TaskObserver.NONE;
+        private final ServiceSettings settings = new ServiceSettings();
 
         private Builder() {
         }
@@ -619,72 +390,55 @@ public final class TaskService implements AutoCloseable {
          * the store ({@link TaskStore#observe}). Default: {@link TaskObserver#NONE}.
          */
         public Builder observer(TaskObserver observer) {
-            this.observer = Objects.requireNonNull(observer, "observer");
+            settings.observer(observer);
             return this;
         }
 
         /** Where tasks live. Required. The service does not close it. */
         public Builder store(TaskStore store) {
-            this.store = Objects.requireNonNull(store);
+            settings.store(store);
             return this;
         }
 
         /** Registers a handler. @throws IllegalArgumentException for a bad or duplicate type name */
         public Builder handler(TaskHandler handler) {
-            String type = handler.type();
-            if (!Limits.isTypeName(type)) {
-                throw new IllegalArgumentException("bad task type name: '" + type + "' ("
-                        + handler.getClass().getName() + ")");
-            }
-            if (handlers.putIfAbsent(type, handler) != null) {
-                throw new IllegalArgumentException("two handlers for task type '" + type + "': "
-                        + handlers.get(type).getClass().getName() + " and " + handler.getClass().getName());
-            }
+            settings.handler(handler);
             return this;
         }
 
         /** Registers several handlers. */
         public Builder handlers(Iterable<? extends TaskHandler> all) {
-            for (TaskHandler h : all) {
-                handler(h);
-            }
+            settings.handlers(all);
             return this;
         }
 
         /** Registers every handler that {@link ServiceLoader} finds through {@code loader}. */
         public Builder discoverHandlers(ClassLoader loader) {
-            List<TaskHandler> found = new ArrayList<>();
-            ServiceLoader.load(TaskHandler.class, loader).forEach(found::add);
-            return handlers(found);
+            settings.discoverHandlers(loader);
+            return this;
         }
 
         /** Worker threads; default 2. */
         public Builder workers(int workers) {
-            if (workers < 1) {
-                throw new IllegalArgumentException("workers must be at least 1");
-            }
-            this.workers = workers;
+            settings.workers(workers);
             return this;
         }
 
         /** Most tasks waiting at once; beyond it submissions get {@link Rejection#QUEUE_FULL}. Default 10,000. */
         public Builder queueCapacity(long capacity) {
-            if (capacity < 1) {
-                throw new IllegalArgumentException("queue capacity must be at least 1");
-            }
-            this.queueCapacity = capacity;
+            settings.queueCapacity(capacity);
             return this;
         }
 
         /** Source of time; default UTC system clock. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock);
+            settings.clock(clock);
             return this;
         }
 
         /** How long a claim holds without renewal; renewed every third of it. Default 30 s. */
         public Builder leaseDuration(Duration lease) {
-            this.leaseDuration = positive(lease, "lease duration");
+            settings.leaseDuration(lease);
             return this;
         }
 
@@ -693,7 +447,7 @@ public final class TaskService implements AutoCloseable {
          * being woken (lost wake-ups, other nodes without notifications). Default 1 s.
          */
         public Builder pollInterval(Duration interval) {
-            this.pollInterval = positive(interval, "poll interval");
+            settings.pollInterval(interval);
             return this;
         }
 
@@ -702,35 +456,25 @@ public final class TaskService implements AutoCloseable {
          * with their idempotency keys and events. Default 24 h and 100,000.
          */
         public Builder retention(Duration keepFor, long keepAtMost) {
-            this.retention = positive(keepFor, "retention");
-            if (keepAtMost < 0) {
-                throw new IllegalArgumentException("keepAtMost must not be negative");
-            }
-            this.retainAtMost = keepAtMost;
+            settings.retention(keepFor, keepAtMost);
             return this;
         }
 
         /** How often the purge and the expiry of queued tasks run. Default 1 s. */
         public Builder purgeInterval(Duration interval) {
-            this.purgeInterval = positive(interval, "purge interval");
+            settings.purgeInterval(interval);
             return this;
         }
 
         /** Attempts after which a task whose worker died ends FAILED instead of re-queued. Default 5. */
         public Builder maxAttempts(int attempts) {
-            if (attempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1");
-            }
-            this.maxAttempts = attempts;
+            settings.maxAttempts(attempts);
             return this;
         }
 
         /** Grace period for running tasks at {@link TaskService#close()}. Default 10 s. */
         public Builder shutdownGrace(Duration grace) {
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("grace must not be negative");
-            }
-            this.shutdownGrace = grace;
+            settings.shutdownGrace(grace);
             return this;
         }
 
@@ -740,32 +484,19 @@ public final class TaskService implements AutoCloseable {
          * type the same policy (the store applies the limits of the node that claims).
          */
         public Builder policy(String type, TypePolicy policy) {
-            if (!Limits.isTypeName(type)) {
-                throw new IllegalArgumentException("bad task type name: '" + type + "'");
-            }
-            policies.put(type, Objects.requireNonNull(policy, "policy"));
+            settings.policy(type, policy);
             return this;
         }
 
         /** This node's id (lease owner). Default: a random UUID. */
         public Builder nodeId(String nodeId) {
-            this.nodeId = Objects.requireNonNull(nodeId);
+            settings.nodeId(nodeId);
             return this;
         }
 
         /** Starts the service: its threads run from now until {@link TaskService#close()}. */
         public TaskService build() {
-            if (store == null) {
-                throw new IllegalStateException("a store is required");
-            }
-            return new TaskService(this);
-        }
-
-        private static Duration positive(Duration d, String what) {
-            if (d == null || d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(what + " must be positive");
-            }
-            return d;
+            return new TaskService(settings.checked());
         }
     }
 }

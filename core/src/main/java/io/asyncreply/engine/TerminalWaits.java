@@ -36,6 +36,25 @@ final class TerminalWaits {
     }
 
     /**
+     * {@link #await(String, Duration, boolean)} of a task of {@code owner} ({@code null}: anyone's):
+     * empty at once for a malformed id or another owner's task, as for an unknown one; a store that
+     * cannot be read fails the stage.
+     */
+    CompletionStage<Optional<Task>> await(String id, String owner, Duration timeout, boolean stopping) {
+        if (!Ids.isWellFormed(id)) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        try {
+            if (owner != null && store.find(id, owner).isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            return await(id, timeout, stopping);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
      * Completes, on the notifier thread or at once, with the task when it is terminal or when
      * {@code timeout} passes (its state then), or empty when unknown. {@code stopping}: answer at once.
      */

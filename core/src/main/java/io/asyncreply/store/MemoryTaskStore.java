@@ -13,17 +13,13 @@ import io.asyncreply.task.Transitions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,6 +47,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Memory: a finished task keeps its result but drops its payload (idempotency needs only the
  * digest). Finished tasks are purged by age and count ({@link #purge}) and also, oldest first,
  * while their results take more than {@code maxRetainedBytes}.
+ *
+ * <p>Its parts: this class holds the maps by id, sequence and key, and decides each change;
+ * {@link MemoryWrites} applies a decided change and keeps the indexes and counters in step;
+ * {@link MemoryClaims} claims ready tasks (type pauses and limits, with {@link MemoryTypes}) and
+ * renews leases; {@link MemoryEventLog} is the bounded global log; {@link MemoryRetention} counts
+ * and purges finished tasks; {@link MemoryNodes} is the node registry.
  */
 public final class MemoryTaskStore implements TaskStore {
     /** Default bound of the global event log. */
@@ -59,24 +61,15 @@ public final class MemoryTaskStore implements TaskStore {
     public static final long DEFAULT_MAX_RETAINED_BYTES = 256L << 20;
     private static final int MAX_EXPIRE_PER_CALL = 10_000;
 
-
-    private final long maxRetainedBytes;
     private final AtomicLong nextSeq = new AtomicLong();
     private final Map<String, MemoryEntry> byId = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, MemoryEntry> bySeq = new ConcurrentSkipListMap<>();
     private final Map<String, MemoryEntry> byKey = new ConcurrentHashMap<>();
-    private final ReadyIndex<MemoryEntry> index = new ReadyIndex<>();
-    private final Set<MemoryEntry> running = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<MemoryEntry> finished = new ConcurrentLinkedQueue<>();
-    private final AtomicLong queued = new AtomicLong();
-    private final AtomicLong finishedCount = new AtomicLong();
-    private final AtomicLong retainedBytes = new AtomicLong();
-    /** The node registry: the services using this store (one, unless tests share it). */
-    private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
+    private final MemoryNodes nodes = new MemoryNodes();
     private final MemoryTypes types = new MemoryTypes();
-    /** Held by claims of limited types (see {@link #claim}). */
-    private final Object limits = new Object();
-
+    private final MemoryRetention retention;
+    private final MemoryWrites writes;
+    private final MemoryClaims claims;
     private final MemoryEventLog log;
 
     /** A store with the default bounds. */
@@ -94,7 +87,9 @@ public final class MemoryTaskStore implements TaskStore {
             throw new IllegalArgumentException("maxLogEvents must be positive and maxRetainedBytes not negative");
         }
         this.log = new MemoryEventLog(maxLogEvents);
-        this.maxRetainedBytes = maxRetainedBytes;
+        this.retention = new MemoryRetention(maxRetainedBytes);
+        this.writes = new MemoryWrites(types, log, retention);
+        this.claims = new MemoryClaims(writes, types);
     }
 
     // ---------------------------------------------------------------- insert, find
@@ -119,47 +114,28 @@ public final class MemoryTaskStore implements TaskStore {
                 return known(existing, t);
             }
         }
-        long q;
-        do { // reserve a place in the queue
-            q = queued.get();
-            if (q >= queueLimit) {
-                return new InsertResult.QueueFull(q);
-            }
-        } while (!queued.compareAndSet(q, q + 1));
+        long full = writes.reserveQueued(queueLimit); // reserve a place in the queue
+        if (full >= 0) {
+            return new InsertResult.QueueFull(full);
+        }
         MemoryEntry e = new MemoryEntry(nextSeq.incrementAndGet(), t, key);
         if (key != null) {
             MemoryEntry existing = byKey.putIfAbsent(key, e);
             if (existing != null) { // lost a race for the key: undo; nobody can know our id yet
-                queued.decrementAndGet();
+                writes.releaseQueued();
                 return known(existing, t);
             }
         }
-        long eventId = log.begin(); // the entry is not visible yet: nobody else changes it
-        try {
+        writes.inserted(e, t, () -> {
             byId.put(e.id, e);
             bySeq.put(e.seq, e);
-            Task task = t.task();
-            types.queued(task.type(), 1);
-            record(e, TaskEvent.of(TaskEvent.Kind.QUEUED, eventId, task, t.node(), task.submittedAt()));
-            index(e, task, task.submittedAt());
-        } finally {
-            log.end(eventId);
-        }
+        });
         return new InsertResult.Inserted(t.task());
     }
 
     private static InsertResult known(MemoryEntry existing, NewTask t) {
         return Arrays.equals(existing.digest, t.payloadDigest()) ? new InsertResult.Duplicate(existing.task())
                 : new InsertResult.Conflict(existing.id);
-    }
-
-    /** Puts a queued entry where claims and expiry find it. */
-    private void index(MemoryEntry e, Task t, Instant now) {
-        index.add(e, key(e, t), t.expiresAt(), now);
-    }
-
-    private static ReadyIndex.Key key(MemoryEntry e, Task t) {
-        return new ReadyIndex.Key(t.type(), t.priority(), t.runAt() == null ? t.submittedAt() : t.runAt(), e.seq);
     }
 
     @Override
@@ -200,18 +176,7 @@ public final class MemoryTaskStore implements TaskStore {
     /** Walks the finished tasks (bounded by retention), oldest first. */
     @Override
     public List<FinishedCount> finishedCounts(Instant since) {
-        Map<FinishedCount, long[]> counts = new HashMap<>();
-        for (MemoryEntry e : finished) {
-            Task t = e.task();
-            if (t.finishedAt() == null || t.finishedAt().isBefore(since)) {
-                continue;
-            }
-            long minute = Math.floorDiv(t.finishedAt().getEpochSecond(), 60);
-            counts.computeIfAbsent(new FinishedCount(t.type(), t.status(), minute, 0), k -> new long[1])[0]++;
-        }
-        List<FinishedCount> out = new ArrayList<>(counts.size());
-        counts.forEach((k, n) -> out.add(new FinishedCount(k.type(), k.status(), k.minute(), n[0])));
-        return out;
+        return retention.finishedCounts(since);
     }
 
     private static boolean owns(MemoryEntry e, String owner) {
@@ -220,137 +185,15 @@ public final class MemoryTaskStore implements TaskStore {
 
     // ---------------------------------------------------------------- transitions
 
-    /**
-     * Applies {@code change} to {@code e} if its row is still {@code expected}: takes the event's id
-     * (after {@code expected} was read), swaps the row, records the event. False when the row moved
-     * on meanwhile: the caller reads again and decides again.
-     */
-    private boolean apply(MemoryEntry e, MemoryEntry.Row expected, MemoryEntry.Row next, Change change, String node, Instant at) {
-        TaskEvent.Kind kind = change.event();
-        long eventId = kind == null ? 0 : log.begin();
-        try {
-            if (!e.row.compareAndSet(expected, next)) {
-                return false;
-            }
-            if (kind != null) {
-                record(e, TaskEvent.of(kind, eventId, next.task(), node, at));
-            }
-            return true;
-        } finally {
-            if (kind != null) {
-                log.end(eventId);
-            }
-        }
-    }
-
-    private void record(MemoryEntry e, TaskEvent event) {
-        e.addEvent(event);
-        log.add(event);
-    }
-
-    /** Bookkeeping after a change took {@code e} out of RUNNING or QUEUED into {@code after}. */
-    private void moved(MemoryEntry e, Task before, Task after, Instant now) {
-        String type = after.type();
-        if (before.status() == TaskStatus.RUNNING && after.status() != TaskStatus.RUNNING) {
-            running.remove(e);
-            types.running(type, -1);
-        }
-        if (before.status() == TaskStatus.QUEUED && after.status() != TaskStatus.QUEUED) {
-            queued.decrementAndGet();
-            types.queued(type, -1);
-        }
-        if (after.isTerminal()) {
-            if (after.status() == TaskStatus.SUCCEEDED) {
-                e.payload = null; // a task that failed or was cancelled keeps it: it may be retried
-            }
-            TaskResult r = after.result();
-            if (r != null) {
-                retainedBytes.addAndGet(r.size());
-            }
-            finishedCount.incrementAndGet();
-            finished.add(e);
-        } else if (after.status() == TaskStatus.QUEUED && before.status() != TaskStatus.QUEUED) {
-            queued.incrementAndGet();
-            types.queued(type, 1);
-            index(e, after, now);
-        } else if (after.status() == TaskStatus.RUNNING && before.status() != TaskStatus.RUNNING) {
-            running.add(e);
-            types.running(type, 1);
-        }
-    }
-
-    /**
-     * Paused types are passed over (their entries stay in the index). A request with limited types
-     * claims under {@link #limits}, so that counting what runs and taking more cannot interleave with
-     * another claim of the same types.
-     */
+    /** See {@link MemoryClaims#claim}: paused types are passed over, limited types claimed under a lock. */
     @Override
     public List<ClaimedTask> claim(ClaimRequest request) {
-        if (request.limits().isEmpty()) {
-            return claim(request, null);
-        }
-        synchronized (limits) {
-            return claim(request, types.allowances(request.limits(), request.now()));
-        }
-    }
-
-    private List<ClaimedTask> claim(ClaimRequest request, Map<String, Integer> allowances) {
-        Instant now = request.now();
-        List<ClaimedTask> out = new ArrayList<>(Math.min(request.max(), 16));
-        java.util.function.Predicate<String> serves = type -> request.serves(type) && !types.isPaused(type)
-                && (allowances == null || allowances.getOrDefault(type, 1) > 0);
-        while (out.size() < request.max()) {
-            MemoryEntry e = index.take(serves, now, x -> {
-                Task t = x.task();
-                return t.status() == TaskStatus.QUEUED ? key(x, t) : null;
-            });
-            if (e == null) {
-                break;
-            }
-            ClaimedTask c = claimMemoryEntry(e, request, now);
-            if (c != null) {
-                out.add(c);
-                String type = c.task().type();
-                if (allowances != null && allowances.containsKey(type)) {
-                    allowances.merge(type, -1, Integer::sum);
-                    types.took(type, request.limits().get(type));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Claims the entry taken from the ready index, or returns null when it is not claimable (stale, expired). */
-    private ClaimedTask claimMemoryEntry(MemoryEntry e, ClaimRequest request, Instant now) {
-        while (true) {
-            MemoryEntry.Row r = e.row.get();
-            Optional<Change> c = Transitions.claim(r.task(), now);
-            if (c.isEmpty()) {
-                Task t = r.task();
-                if (t.status() == TaskStatus.QUEUED && !Transitions.isExpired(t, now) && t.runAt() != null) {
-                    index.delay(e, t.runAt(), e.seq); // not due by this claim's clock: keep it
-                }
-                return null; // otherwise cancelled or expired while queued: the index entry was stale
-            }
-            Task after = c.get().after();
-            if (apply(e, r, new MemoryEntry.Row(after, request.owner(), request.leaseUntil()), c.get(), request.owner(), now)) {
-                moved(e, r.task(), after, now);
-                return new ClaimedTask(after, e.payload, e.contentType, r.task().runAt());
-            }
-        }
+        return claims.claim(request);
     }
 
     @Override
     public int renewLeases(String owner, Instant leaseUntil) {
-        int n = 0;
-        for (MemoryEntry e : running) {
-            MemoryEntry.Row r = e.row.get();
-            if (r.task().status() == TaskStatus.RUNNING && owner.equals(r.leaseOwner())
-                    && e.row.compareAndSet(r, new MemoryEntry.Row(r.task(), owner, leaseUntil))) {
-                n++;
-            }
-        }
-        return n;
+        return claims.renewLeases(owner, leaseUntil);
     }
 
     @Override
@@ -376,8 +219,8 @@ public final class MemoryTaskStore implements TaskStore {
                 return Optional.empty();
             }
             Task after = change.get().after();
-            if (apply(e, r, new MemoryEntry.Row(after, null, null), change.get(), c.node(), c.now())) {
-                moved(e, r.task(), after, c.now());
+            if (writes.apply(e, r, new MemoryEntry.Row(after, null, null), change.get(), c.node(), c.now())) {
+                writes.moved(e, r.task(), after, c.now());
                 return Optional.of(after);
             }
         }
@@ -395,7 +238,7 @@ public final class MemoryTaskStore implements TaskStore {
             if (c.isEmpty()) {
                 return false;
             }
-            if (apply(e, r, new MemoryEntry.Row(c.get().after(), r.leaseOwner(), r.leaseUntil()), c.get(), node, now)) {
+            if (writes.apply(e, r, new MemoryEntry.Row(c.get().after(), r.leaseOwner(), r.leaseUntil()), c.get(), node, now)) {
                 return true;
             }
         }
@@ -421,26 +264,22 @@ public final class MemoryTaskStore implements TaskStore {
             Task after = d.change().after();
             MemoryEntry.Row next = after.status() == TaskStatus.RUNNING ? new MemoryEntry.Row(after, r.leaseOwner(), r.leaseUntil())
                     : new MemoryEntry.Row(after, null, null);
-            if (apply(e, r, next, d.change(), node, now)) {
-                moved(e, r.task(), after, now);
+            if (writes.apply(e, r, next, d.change(), node, now)) {
+                writes.moved(e, r.task(), after, now);
                 if (after.isTerminal()) {
                     // Drop the index entries now, so that memory stays bounded by the queue capacity
                     // even when all workers are busy and clients submit and cancel in a loop.
-                    unindex(e, r.task());
+                    writes.unindex(e, r.task());
                 }
                 return new CancelResult(d.outcome(), after);
             }
         }
     }
 
-    private void unindex(MemoryEntry e, Task queuedTask) {
-        index.remove(e, key(e, queuedTask), queuedTask.expiresAt());
-    }
-
     @Override
     public List<Task> recoverExpired(Instant now, int maxAttempts, String node) {
         List<Task> changed = new ArrayList<>();
-        for (MemoryEntry e : running) {
+        for (MemoryEntry e : writes.running) {
             while (true) {
                 MemoryEntry.Row r = e.row.get();
                 if (r.task().status() != TaskStatus.RUNNING || r.leaseUntil() == null
@@ -452,8 +291,8 @@ public final class MemoryTaskStore implements TaskStore {
                     break;
                 }
                 Task after = c.get().after();
-                if (apply(e, r, new MemoryEntry.Row(after, null, null), c.get(), node, now)) {
-                    moved(e, r.task(), after, now);
+                if (writes.apply(e, r, new MemoryEntry.Row(after, null, null), c.get(), node, now)) {
+                    writes.moved(e, r.task(), after, now);
                     changed.add(after);
                     break;
                 }
@@ -467,7 +306,7 @@ public final class MemoryTaskStore implements TaskStore {
         List<Task> changed = new ArrayList<>();
         int limit = Math.min(max, MAX_EXPIRE_PER_CALL);
         while (changed.size() < limit) {
-            MemoryEntry e = index.takeExpired(now);
+            MemoryEntry e = writes.index.takeExpired(now);
             if (e == null) {
                 break;
             }
@@ -478,9 +317,9 @@ public final class MemoryTaskStore implements TaskStore {
                     break; // started, cancelled or gone meanwhile
                 }
                 Task after = c.get().after();
-                if (apply(e, r, new MemoryEntry.Row(after, null, null), c.get(), node, now)) {
-                    moved(e, r.task(), after, now);
-                    unindex(e, r.task());
+                if (writes.apply(e, r, new MemoryEntry.Row(after, null, null), c.get(), node, now)) {
+                    writes.moved(e, r.task(), after, now);
+                    writes.unindex(e, r.task());
                     changed.add(after);
                     break;
                 }
@@ -523,44 +362,30 @@ public final class MemoryTaskStore implements TaskStore {
     }
 
     @Override
-    public synchronized int purge(Instant cutoff, long keepAtMost) {
-        int n = 0;
-        MemoryEntry e;
-        while ((e = finished.peek()) != null) {
-            Task t = e.task();
-            boolean expired = t.finishedAt() == null || t.finishedAt().isBefore(cutoff);
-            if (!expired && finishedCount.get() <= keepAtMost && retainedBytes.get() <= maxRetainedBytes) {
-                break;
-            }
-            finished.poll();
-            finishedCount.decrementAndGet();
-            if (t.result() != null) {
-                retainedBytes.addAndGet(-t.result().size());
-            }
+    public int purge(Instant cutoff, long keepAtMost) {
+        return retention.purge(cutoff, keepAtMost, e -> {
             byId.remove(e.id, e);
             bySeq.remove(e.seq, e);
             if (e.key != null) {
                 byKey.remove(e.key, e);
             }
             log.remove(e.eventsAfter(0, Integer.MAX_VALUE)); // events are kept as long as their task
-            n++;
-        }
-        return n;
+        });
     }
 
     /** Entries in the ready sets and the delayed set, stale ones included (for tests). */
     int indexedForClaim() {
-        return index.size();
+        return writes.index.size();
     }
 
     /** Bytes of results finished tasks keep (for tests). */
     long retainedBytes() {
-        return retainedBytes.get();
+        return retention.retainedBytes();
     }
 
     @Override
     public long queued() {
-        return queued.get();
+        return writes.queued();
     }
 
     /** Walks every task held: this store is for development and tests, and this is asked now and then. */
@@ -578,7 +403,7 @@ public final class MemoryTaskStore implements TaskStore {
 
     @Override
     public boolean mayHaveQueued() {
-        return queued.get() > 0;
+        return writes.queued() > 0;
     }
 
     @Override
@@ -619,7 +444,7 @@ public final class MemoryTaskStore implements TaskStore {
 
     @Override
     public void heartbeat(String nodeId, Instant startedAt, int running, Instant now, java.util.Set<String> served) {
-        nodes.put(nodeId, new NodeInfo(nodeId, startedAt, now, running, served));
+        nodes.heartbeat(nodeId, startedAt, running, now, served);
     }
 
     @Override
@@ -650,21 +475,17 @@ public final class MemoryTaskStore implements TaskStore {
 
     @Override
     public List<NodeInfo> nodes() {
-        List<NodeInfo> all = new ArrayList<>(nodes.values());
-        all.sort(Comparator.comparing(NodeInfo::id));
-        return all;
+        return nodes.nodes();
     }
 
     @Override
     public int forgetNodes(Instant silentSince) {
-        int[] n = new int[1];
-        nodes.values().removeIf(x -> x.lastHeartbeat().isBefore(silentSince) && ++n[0] > 0);
-        return n[0];
+        return nodes.forgetNodes(silentSince);
     }
 
     @Override
     public boolean forgetNode(String nodeId) {
-        return nodes.remove(nodeId) != null;
+        return nodes.forgetNode(nodeId);
     }
 
     @Override
@@ -674,6 +495,6 @@ public final class MemoryTaskStore implements TaskStore {
 
     @Override
     public String toString() {
-        return "MemoryTaskStore[" + byId.size() + " tasks, " + queued.get() + " queued]";
+        return "MemoryTaskStore[" + byId.size() + " tasks, " + writes.queued() + " queued]";
     }
 }

@@ -9,29 +9,23 @@ import io.asyncreply.store.FinishedCount;
 import io.asyncreply.store.InsertResult;
 import io.asyncreply.store.NewTask;
 import io.asyncreply.store.NodeInfo;
-import io.asyncreply.store.SeqCursor;
 import io.asyncreply.store.StoreEvents;
 import io.asyncreply.store.StoreException;
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.store.TypeState;
 import io.asyncreply.task.CancelResult;
-import io.asyncreply.task.Limits;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskEvent;
 import io.asyncreply.task.TaskObserver;
 import io.asyncreply.task.TaskPage;
 import io.asyncreply.task.TaskQuery;
-import io.asyncreply.task.TaskStatus;
 import io.asyncreply.task.Transitions;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -116,21 +110,25 @@ public final class JdbcTaskStore implements TaskStore {
     private final Purge purge;
     private final Nodes nodes;
     private final TableCare care;
+    private final TaskReads reads;
+    private final EventReads eventReads;
     private volatile boolean closed;
 
-    private JdbcTaskStore(Builder b, Dialect dialect, ChangeFeed feed, EventLog log) {
-        this.dataSource = b.dataSource;
+    private JdbcTaskStore(JdbcSettings settings, Dialect dialect, ChangeFeed feed, EventLog log) {
+        this.dataSource = settings.dataSource;
         this.dialect = dialect;
         this.feed = feed;
         this.log = log;
-        this.tx = new Transactions(dataSource, dialect, feed, log, b.chunk);
+        this.tx = new Transactions(dataSource, dialect, feed, log, settings.chunk);
         this.claims = new Claims(dialect, tx);
         this.changes = new Changes(dataSource, dialect, tx);
-        this.purge = new Purge(dataSource, dialect, tx, b.chunk);
+        this.purge = new Purge(dataSource, dialect, tx, settings.chunk);
         this.nodes = new Nodes(dataSource, dialect);
         this.care = new TableCare(dataSource, dialect);
-        BatchInserter inserter = new BatchInserter(dataSource, dialect, b.countMaxAge.toNanos(), b.hooks, feed, log);
-        this.committer = new GroupCommitter(inserter, b.maxBatchSize, b.maxWaitingInserts, b.closeWait.toMillis());
+        this.reads = new TaskReads(dataSource, dialect);
+        this.eventReads = new EventReads(dataSource, dialect, log);
+        BatchInserter inserter = new BatchInserter(dataSource, dialect, settings.countMaxAge.toNanos(), settings.hooks, feed, log);
+        this.committer = new GroupCommitter(inserter, settings.maxBatchSize, settings.maxWaitingInserts, settings.closeWait.toMillis());
     }
 
     /** A builder for a store on {@code dataSource}. */
@@ -153,8 +151,6 @@ public final class JdbcTaskStore implements TaskStore {
         return dialect.events;
     }
 
-    // ---------------------------------------------------------------- transactions
-
     // ---------------------------------------------------------------- insert
 
     /**
@@ -164,18 +160,7 @@ public final class JdbcTaskStore implements TaskStore {
      */
     @Override
     public CompletionStage<InsertResult> insert(NewTask task, long queueLimit) {
-        Task t = task.task();
-        String invalid = t.status() != TaskStatus.QUEUED ? "a new task must be QUEUED"
-                : t.id().length() > Limits.MAX_ID_LENGTH ? "task id longer than " + Limits.MAX_ID_LENGTH + " characters"
-                : t.type().length() > Limits.MAX_TYPE_LENGTH
-                        ? "task type longer than " + Limits.MAX_TYPE_LENGTH + " characters"
-                : task.idempotencyKey() != null && task.idempotencyKey().length() > Limits.MAX_IDEMPOTENCY_KEY_LENGTH
-                        ? "idempotency key longer than " + Limits.MAX_IDEMPOTENCY_KEY_LENGTH + " characters"
-                : t.owner() != null && t.owner().length() > Limits.MAX_OWNER_LENGTH
-                        ? "owner longer than " + Limits.MAX_OWNER_LENGTH + " characters"
-                : t.traceparent() != null && t.traceparent().length() > Limits.MAX_TRACEPARENT_LENGTH
-                        ? "traceparent longer than " + Limits.MAX_TRACEPARENT_LENGTH + " characters"
-                        : null;
+        String invalid = ColumnLimits.problem(task);
         if (invalid != null) {
             return CompletableFuture.failedFuture(new StoreException("cannot store this task: " + invalid));
         }
@@ -186,142 +171,38 @@ public final class JdbcTaskStore implements TaskStore {
 
     @Override
     public Optional<Task> find(String id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.find)) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.task(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw Sql.failure("could not read a task", e);
-        }
+        return reads.find(id);
     }
 
     @Override
     public Optional<Task> find(String id, String owner) {
-        if (owner == null) {
-            return find(id);
-        }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.findOwned)) {
-            ps.setString(1, id);
-            ps.setString(2, owner);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.task(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw Sql.failure("could not read a task", e);
-        }
+        return reads.find(id, owner);
     }
 
     @Override
     public Optional<ClaimedTask> findWithPayload(String id, String owner) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(owner == null ? dialect.findPayload : dialect.findPayloadOwned)) {
-            ps.setString(1, id);
-            if (owner != null) {
-                ps.setString(2, owner);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new ClaimedTask(Rows.task(rs), rs.getBytes(Rows.EXTRA_1),
-                        rs.getString(Rows.EXTRA_2))) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw Sql.failure("could not read a task", e);
-        }
+        return reads.findWithPayload(id, owner);
     }
 
     @Override
     public Optional<Task> findByKey(String key, String owner) {
-        if (key == null) {
-            return Optional.empty();
-        }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.findByKey)) {
-            ps.setString(1, owner == null ? "" : owner);
-            ps.setString(2, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.task(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw Sql.failure("could not look up an idempotency key", e);
-        }
+        return reads.findByKey(key, owner);
     }
 
     @Override
     public OptionalLong payloadSize(String id, String owner) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(owner == null ? dialect.payloadSize : dialect.payloadSizeOwned)) {
-            ps.setString(1, id);
-            if (owner != null) {
-                ps.setString(2, owner);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return OptionalLong.empty();
-                }
-                long n = rs.getLong(1);
-                return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(n);
-            }
-        } catch (SQLException e) {
-            throw Sql.failure("could not read a task", e);
-        }
+        return reads.payloadSize(id, owner);
     }
 
     /** One grouped range read of the finish-time index; see {@link TaskStore#finishedCounts}. */
     @Override
     public List<FinishedCount> finishedCounts(Instant since) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.finishedCounts)) {
-            Sql.setInstant(ps, 1, since);
-            List<FinishedCount> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    TaskStatus status = TaskStatus.valueOf(rs.getString(2));
-                    if (status.isTerminal()) { // always, since only terminal tasks have a finish time
-                        out.add(new FinishedCount(rs.getString(1), status, rs.getLong(3), rs.getLong(4)));
-                    }
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw Sql.failure("could not count finished tasks", e);
-        }
+        return reads.finishedCounts(since);
     }
 
     @Override
     public TaskPage list(TaskQuery query) {
-        Long before = query.cursor() == null ? null : SeqCursor.decode(query.cursor());
-        String sql = dialect.list(query.status() != null, query.type() != null, query.owner() != null,
-                query.owner() != null && !query.owner().isEmpty(), before != null);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            if (query.status() != null) {
-                ps.setString(i++, query.status().name());
-            }
-            if (query.type() != null) {
-                ps.setString(i++, query.type());
-            }
-            if (query.owner() != null) {
-                ps.setString(i++, query.owner());
-            }
-            if (before != null) {
-                ps.setLong(i++, before);
-            }
-            ps.setInt(i, query.limit() + 1); // one more tells whether there is a next page
-            List<Task> items = new ArrayList<>(Math.min(query.limit(), 64));
-            long lastSeq = -1;
-            boolean more = false;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (items.size() == query.limit()) {
-                        more = true;
-                        break;
-                    }
-                    items.add(Rows.task(rs));
-                    lastSeq = Rows.seq(rs);
-                }
-            }
-            return new TaskPage(items, more ? SeqCursor.encode(lastSeq) : null);
-        } catch (SQLException e) {
-            throw Sql.failure("could not list tasks", e);
-        }
+        return reads.list(query);
     }
 
     /** PostgreSQL: statistics and, when autovacuum is off, dead rows of the store's tables (see {@link TableCare}). */
@@ -333,35 +214,18 @@ public final class JdbcTaskStore implements TaskStore {
     /** Counts queued tasks with one query (a partial-index scan on PostgreSQL). */
     @Override
     public long queued() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(dialect.countQueued)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw Sql.failure("could not count queued tasks", e);
-        }
+        return reads.queued();
     }
 
     /** One query: the least of each priority's first entry in the ready index. */
     @Override
     public Optional<Instant> oldestQueuedRunAt() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(dialect.oldestQueuedRunAt)) {
-            return rs.next() ? Optional.ofNullable(Sql.getInstant(rs, 1)) : Optional.empty();
-        } catch (SQLException e) {
-            throw Sql.failure("could not read the oldest queued task", e);
-        }
+        return reads.oldestQueuedRunAt();
     }
 
     @Override
     public void ping() {
-        try (Connection c = dataSource.getConnection()) {
-            if (!c.isValid(5)) {
-                throw new StoreException("the task database did not answer within 5 s");
-            }
-        } catch (SQLException e) {
-            throw Sql.failure("the task database is unreachable", e);
-        }
+        reads.ping();
     }
 
     // ---------------------------------------------------------------- state changes
@@ -427,64 +291,22 @@ public final class JdbcTaskStore implements TaskStore {
 
     @Override
     public EventCursor eventHead() {
-        try (Connection c = dataSource.getConnection()) {
-            return log.head(c);
-        } catch (SQLException e) {
-            throw Sql.failure("could not read the event log", e);
-        }
+        return eventReads.eventHead();
     }
 
     @Override
     public EventPage readEvents(EventCursor cursor, int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1");
-        }
-        try (Connection c = dataSource.getConnection()) {
-            return log.read(c, cursor, limit);
-        } catch (SQLException e) {
-            throw Sql.failure("could not read the event log", e);
-        }
+        return eventReads.readEvents(cursor, limit);
     }
 
     @Override
     public List<TaskEvent> taskEvents(String taskId, long afterId, int limit, String owner) {
-        if (owner == null) {
-            return taskEvents(taskId, afterId, limit);
-        }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(dialect.taskEventsOwned)) {
-            ps.setString(1, taskId);
-            ps.setString(2, owner);
-            ps.setLong(3, afterId);
-            ps.setInt(4, limit);
-            List<TaskEvent> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(Rows.event(rs, 1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw Sql.failure("could not read the events of a task", e);
-        }
+        return eventReads.taskEvents(taskId, afterId, limit, owner);
     }
 
     @Override
     public List<TaskEvent> taskEvents(String taskId, long afterId, int limit) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.taskEvents)) {
-            ps.setString(1, taskId);
-            ps.setLong(2, afterId);
-            ps.setInt(3, limit);
-            List<TaskEvent> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(Rows.event(rs, 1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw Sql.failure("could not read the events of a task", e);
-        }
+        return eventReads.taskEvents(taskId, afterId, limit, null);
     }
 
     // ---------------------------------------------------------------- node registry
@@ -593,24 +415,15 @@ public final class JdbcTaskStore implements TaskStore {
 
     /** Configures a {@link JdbcTaskStore}. */
     public static final class Builder {
-        private final DataSource dataSource;
-        private Database database;
-        private String tablePrefix = "asyncreply_";
-        private int maxBatchSize = 256;
-        private int maxWaitingInserts = 10_000;
-        private Duration countMaxAge = Duration.ofMillis(150);
-        private Duration closeWait = Duration.ofSeconds(10);
-        private Hooks hooks = Hooks.NONE;
-        private int chunk = CHUNK;
-        private boolean listenNotify = true;
+        private final JdbcSettings settings;
 
         private Builder(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            this.settings = new JdbcSettings(dataSource);
         }
 
         /** The database, instead of detecting it from the connection's metadata. */
         public Builder database(Database database) {
-            this.database = Objects.requireNonNull(database, "database");
+            settings.database(database);
             return this;
         }
 
@@ -620,30 +433,19 @@ public final class JdbcTaskStore implements TaskStore {
          * digits or underscores. Default {@code asyncreply_}; may be empty.
          */
         public Builder tablePrefix(String prefix) {
-            Objects.requireNonNull(prefix, "prefix");
-            if (!prefix.isEmpty() && !Dialect.PREFIX.matcher(prefix).matches()) {
-                throw new IllegalArgumentException("table prefix must match " + Dialect.PREFIX.pattern() + ": '"
-                        + prefix + "'");
-            }
-            this.tablePrefix = prefix;
+            settings.tablePrefix(prefix);
             return this;
         }
 
         /** Most submissions written in one transaction. Default 256. */
         public Builder maxBatchSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("maxBatchSize must be at least 1");
-            }
-            this.maxBatchSize = size;
+            settings.maxBatchSize(size);
             return this;
         }
 
         /** Most submissions waiting for the writer; beyond it inserts fail at once. Default 10,000. */
         public Builder maxWaitingInserts(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxWaitingInserts must be at least 1");
-            }
-            this.maxWaitingInserts = max;
+            settings.maxWaitingInserts(max);
             return this;
         }
 
@@ -652,19 +454,13 @@ public final class JdbcTaskStore implements TaskStore {
          * always counts afresh). Default 150 ms.
          */
         public Builder queueCountMaxAge(Duration age) {
-            if (age == null || age.isNegative()) {
-                throw new IllegalArgumentException("queueCountMaxAge must not be negative");
-            }
-            this.countMaxAge = age;
+            settings.queueCountMaxAge(age);
             return this;
         }
 
         /** How long {@link JdbcTaskStore#close()} waits for the batch being written. Default 10 s. */
         public Builder closeWait(Duration wait) {
-            if (wait == null || wait.isNegative()) {
-                throw new IllegalArgumentException("closeWait must not be negative");
-            }
-            this.closeWait = wait;
+            settings.closeWait(wait);
             return this;
         }
 
@@ -676,21 +472,18 @@ public final class JdbcTaskStore implements TaskStore {
          * Default on; never used on H2.
          */
         public Builder listenNotify(boolean enabled) {
-            this.listenNotify = enabled;
+            settings.listenNotify(enabled);
             return this;
         }
 
         /** Rows per transaction of recovery, expiry and purge (tests make it small to exercise the loops). */
         Builder chunk(int rows) {
-            if (rows < 1) {
-                throw new IllegalArgumentException("chunk must be at least 1");
-            }
-            this.chunk = rows;
+            settings.chunk(rows);
             return this;
         }
 
         Builder hooks(Hooks hooks) {
-            this.hooks = Objects.requireNonNull(hooks);
+            settings.hooks(hooks);
             return this;
         }
 
@@ -702,8 +495,9 @@ public final class JdbcTaskStore implements TaskStore {
          *     tables cannot be created or upgraded
          */
         public JdbcTaskStore build() {
-            Opening.Opened o = Opening.open(dataSource, database, tablePrefix, listenNotify);
-            JdbcTaskStore store = new JdbcTaskStore(this, o.dialect(), o.feed(), o.log());
+            Opening.Opened o = Opening.open(settings.dataSource, settings.database, settings.tablePrefix,
+                    settings.listenNotify);
+            JdbcTaskStore store = new JdbcTaskStore(settings, o.dialect(), o.feed(), o.log());
             store.care.run(); // tables never analyzed get statistics before the first claim
             store.committer.start();
             return store;

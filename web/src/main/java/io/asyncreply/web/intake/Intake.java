@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -64,46 +63,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * bytes are no longer held for this upload: on a refusal or timeout, or once the store has
  * answered (a JDBC store's writer holds the payload until it commits).
  *
- * <p>Threads: the container serializes the {@link ReadListener} callbacks, so {@link #body} and
- * {@link #size} are touched by one thread at a time and only in READING. {@link #onTimeout},
+ * <p>Threads: the container serializes the {@link ReadListener} callbacks, so {@link #body} (a
+ * {@link BodyBuffer}) is touched by one thread at a time and only in READING. {@link #onTimeout},
  * {@link #onError(AsyncEvent)}, the read {@link Deadlines deadline}, the store's answer and
  * undeploy ({@link Pending}) may come on other threads at any moment; the compare-and-set decides
  * which of them answers, once.
  */
 final class Intake implements ReadListener, AsyncListener {
-    /** The states of a submission; each is entered at most once, in the order of the diagram. */
-    enum State {
-        /**
-         * Bytes are read in {@code onDataAvailable} while {@code isReady()}, into a buffer that grows
-         * as they arrive; no thread waits for a slow client. Nothing has reached the store.
-         * Leaves on the end of the body (SUBMITTING), on a refusal while reading (DISCARDING), on
-         * the read timeout or a read error (ANSWERED: 408 or 400, "nothing was queued").
-         */
-        READING,
-        /**
-         * Refused while reading (413 past the limit; 503 when the budget has no room for more): a
-         * {@link Discard} reads and throws away a bounded rest of the body, then answers. Every
-         * callback is forwarded to it. Nothing was queued. Final for this class.
-         */
-        DISCARDING,
-        /**
-         * The body is complete and handed to {@code TaskService.submit}: from here the task may
-         * be stored. Leaves on the store's answer (ANSWERED or WAITING), or on a container timeout
-         * or error (ANSWERED: 503 outcome-unknown, never "nothing was queued").
-         */
-        SUBMITTING,
-        /**
-         * Stored, not yet terminal, {@code Prefer: wait}: held in {@link Pending} until the task
-         * ends or the wait passes, no thread held. Any way out answers with the task as it stands.
-         */
-        WAITING,
-        /** The answer is being written, or was; the exchange is completed. Final. */
-        ANSWERED
-    }
-
     /** The first buffer of a body of unknown length, and the most an upload allocates before bytes arrive. */
-    static final int INITIAL_BUFFER = 16 * 1024;
-    private static final byte[] EMPTY = new byte[0];
+    static final int INITIAL_BUFFER = BodyBuffer.INITIAL;
     private static final System.Logger LOG = System.getLogger(Intake.class.getName());
 
     private final App app;
@@ -123,14 +91,11 @@ final class Intake implements ReadListener, AsyncListener {
     private final boolean showOwner;
     private final String traceparent;
     private final long max;
-    /** What the buffer may grow to: the declared length (it never exceeds the limit here), or the limit. */
-    private final long expected;
     private final BufferBudget.Reservation reservation;
-    private final AtomicReference<State> state = new AtomicReference<>(State.READING);
+    private final AtomicReference<IntakeState> state = new AtomicReference<>(IntakeState.READING);
 
-    // READING only; touched by the container's serialized read callbacks.
-    private byte[] body = EMPTY;
-    private int size;
+    /** READING only; touched by the container's serialized read callbacks. */
+    private final BodyBuffer body;
 
     /** Set before DISCARDING is entered, so whoever sees DISCARDING finds it. */
     private volatile Discard discard;
@@ -159,9 +124,8 @@ final class Intake implements ReadListener, AsyncListener {
         this.showOwner = caller.isAdmin();
         this.traceparent = traceparent;
         this.max = app.config().maxBodyBytes();
-        long declared = request.getContentLengthLong();
-        this.expected = declared >= 0 ? Math.min(declared, max) : max;
         this.reservation = reservation;
+        this.body = new BodyBuffer(request.getContentLengthLong(), max, reservation);
     }
 
     /** Registers the listeners and the read deadline; the container calls back from here on. */
@@ -173,8 +137,7 @@ final class Intake implements ReadListener, AsyncListener {
 
     /** Bytes of buffer this upload holds now (for tests: an idle upload holds none). Reading thread only. */
     int buffered() {
-        byte[] b = body;
-        return b == null ? 0 : b.length;
+        return body.held();
     }
 
     // ------------------------------------------------------------------ ReadListener
@@ -209,7 +172,7 @@ final class Intake implements ReadListener, AsyncListener {
     public void onError(Throwable t) {
         LOG.log(Level.DEBUG, "a submission failed: {0}", t.toString());
         while (true) {
-            State s = state.get();
+            IntakeState s = state.get();
             switch (s) {
                 case READING -> {
                     if (endReading(isTimeout(t) ? IntakeProblems.stalled() : IntakeProblems.unreadable())) {
@@ -221,7 +184,7 @@ final class Intake implements ReadListener, AsyncListener {
                     return;
                 }
                 case SUBMITTING -> {
-                    if (answer(State.SUBMITTING, IntakeProblems.outcomeUnknown(retryAfter()))) {
+                    if (answer(IntakeState.SUBMITTING, IntakeProblems.outcomeUnknown(retryAfter()))) {
                         return;
                     }
                 }
@@ -240,38 +203,33 @@ final class Intake implements ReadListener, AsyncListener {
     // ------------------------------------------------------------------ READING
 
     private void read() throws IOException {
-        while (state.get() == State.READING && !in.isFinished() && in.isReady()) {
-            if (size == body.length && !makeRoom()) {
+        while (state.get() == IntakeState.READING && !in.isFinished() && in.isReady()) {
+            if (body.isFull() && !makeRoom()) {
                 return;
             }
-            int n = in.read(body, size, body.length - size);
-            if (n < 0) {
+            if (!body.readFrom(in)) {
                 return; // the end: onAllDataRead follows
             }
-            size += n;
         }
     }
 
     /**
-     * Grows the buffer before the next read: doubling, from {@link #INITIAL_BUFFER} (or the
-     * declared length, when smaller) up to {@link #expected}, each step reserved first. False when
-     * there is no room to read into: at the end of the body, or refused (DISCARDING).
+     * Grows the buffer before the next read (see {@link BodyBuffer#makeRoom}). False when there is
+     * no room to read into: at the end of the body, or refused (DISCARDING).
      */
     private boolean makeRoom() throws IOException {
-        if (body.length >= expected) { // full: one more byte is one too many
-            if (in.read() < 0) {
+        switch (body.makeRoom(in)) {
+            case GROWN -> {
+                return true;
+            }
+            case END -> {
                 return false; // the end: onAllDataRead follows
             }
-            refuseWhileReading(size >= max ? Responses.tooLarge(-1, max) : IntakeProblems.longerThanDeclared());
-            return false;
+            case TOO_LARGE -> refuseWhileReading(Responses.tooLarge(-1, max));
+            case LONGER_THAN_DECLARED -> refuseWhileReading(IntakeProblems.longerThanDeclared());
+            case NO_BUDGET -> refuseWhileReading(IntakeProblems.busy(retryAfter()));
         }
-        int capacity = (int) Math.min(expected, Math.max(INITIAL_BUFFER, 2L * body.length));
-        if (!reservation.grow(capacity)) {
-            refuseWhileReading(IntakeProblems.busy(retryAfter()));
-            return false;
-        }
-        body = Arrays.copyOf(body, capacity);
-        return true;
+        return false;
     }
 
     /**
@@ -281,17 +239,17 @@ final class Intake implements ReadListener, AsyncListener {
     private void refuseWhileReading(Responses.Answer answer) throws IOException {
         Discard d = new Discard(async, in, Discard.LIMIT, response, answer);
         discard = d; // first: from here a timeout or an error that sees DISCARDING goes to it
-        if (!state.compareAndSet(State.READING, State.DISCARDING)) {
+        if (!state.compareAndSet(IntakeState.READING, IntakeState.DISCARDING)) {
             return; // a timeout or an error answered just now
         }
         reservation.release();
-        body = null;
+        body.drop();
         d.onDataAvailable();
     }
 
     /** READING to ANSWERED with {@code answer} ("nothing was queued"); false when no longer READING. */
     private boolean endReading(Responses.Answer answer) {
-        if (!state.compareAndSet(State.READING, State.ANSWERED)) {
+        if (!state.compareAndSet(IntakeState.READING, IntakeState.ANSWERED)) {
             return false;
         }
         cancelReadDeadline();
@@ -305,7 +263,7 @@ final class Intake implements ReadListener, AsyncListener {
         while (true) {
             switch (state.get()) {
                 case READING -> {
-                    if (state.compareAndSet(State.READING, State.ANSWERED)) {
+                    if (state.compareAndSet(IntakeState.READING, IntakeState.ANSWERED)) {
                         reservation.release();
                         onContainerThread(() -> write(IntakeProblems.readTimeout(app.config().readTimeout())));
                         return;
@@ -332,12 +290,11 @@ final class Intake implements ReadListener, AsyncListener {
     // ------------------------------------------------------------------ SUBMITTING
 
     private void submit() {
-        if (!state.compareAndSet(State.READING, State.SUBMITTING)) {
+        if (!state.compareAndSet(IntakeState.READING, IntakeState.SUBMITTING)) {
             return; // a timeout or an error answered first, and nothing is submitted
         }
         cancelReadDeadline();
-        byte[] payload = size == body.length ? body : Arrays.copyOf(body, size);
-        body = null;
+        byte[] payload = body.take();
         Thread reader = Thread.currentThread();
         CompletionStage<Submission> stored;
         try {
@@ -363,11 +320,11 @@ final class Intake implements ReadListener, AsyncListener {
         boolean answered;
         if (failure != null) {
             LOG.log(Level.ERROR, "submission of a " + type + " task failed unexpectedly", failure);
-            answered = answer(State.SUBMITTING, IntakeProblems.internal());
+            answered = answer(IntakeState.SUBMITTING, IntakeProblems.internal());
         } else if (s instanceof Submission.Accepted a) {
             answered = accepted(a);
         } else {
-            answered = answer(State.SUBMITTING, Responses.rejected((Submission.Rejected) s, retryAfter()));
+            answered = answer(IntakeState.SUBMITTING, Responses.rejected((Submission.Rejected) s, retryAfter()));
         }
         if (!answered) {
             LOG.log(Level.DEBUG, "the store answered a submission of a {0} task after its client had been told "
@@ -381,14 +338,13 @@ final class Intake implements ReadListener, AsyncListener {
     private boolean accepted(Submission.Accepted a) {
         Task task = a.task();
         if (preferWait <= 0 || task.isTerminal()) {
-            return answer(State.SUBMITTING, Responses.accepted(request, app.config().trustedProxies(), showOwner, task,
-                    a.replayed(), retryAfter(),
-                    task.isTerminal() && preferWait > 0 ? preferWait : -1));
+            return answer(IntakeState.SUBMITTING, Responses.accepted(request, app.config().trustedProxies(), showOwner,
+                    task, a.replayed(), retryAfter(), task.isTerminal() && preferWait > 0 ? preferWait : -1));
         }
         Pending.Answer now = this::answerWithCurrent;
         stored = a;
         holding = now;
-        if (!state.compareAndSet(State.SUBMITTING, State.WAITING)) {
+        if (!state.compareAndSet(IntakeState.SUBMITTING, IntakeState.WAITING)) {
             return false; // a timeout or an error answered while the store was storing
         }
         if (!app.pending().hold(now)) {
@@ -399,9 +355,8 @@ final class Intake implements ReadListener, AsyncListener {
                 // completes on the service's notifier thread: the answer is written by a container thread
                 onContainerThread(() -> {
                     Task latest = failure == null && t != null && t.isPresent() ? t.get() : task;
-                    answer(State.WAITING, Responses.accepted(request, app.config().trustedProxies(), showOwner, latest,
-                            a.replayed(), retryAfter(),
-                            latest.isTerminal() ? preferWait : -1));
+                    answer(IntakeState.WAITING, Responses.accepted(request, app.config().trustedProxies(), showOwner,
+                            latest, a.replayed(), retryAfter(), latest.isTerminal() ? preferWait : -1));
                 }));
         return true;
     }
@@ -411,7 +366,7 @@ final class Intake implements ReadListener, AsyncListener {
      * undeploy, a container timeout or an error; false when no longer WAITING.
      */
     private boolean answerWithCurrent() {
-        if (!state.compareAndSet(State.WAITING, State.ANSWERED)) {
+        if (!state.compareAndSet(IntakeState.WAITING, IntakeState.ANSWERED)) {
             return false;
         }
         Submission.Accepted a = stored;
@@ -429,8 +384,8 @@ final class Intake implements ReadListener, AsyncListener {
     // ------------------------------------------------------------------ ANSWERED
 
     /** {@code from} to ANSWERED, writing {@code a}; false when the state was not {@code from}. */
-    private boolean answer(State from, Responses.Answer a) {
-        if (!state.compareAndSet(from, State.ANSWERED)) {
+    private boolean answer(IntakeState from, Responses.Answer a) {
+        if (!state.compareAndSet(from, IntakeState.ANSWERED)) {
             return false;
         }
         write(a);
@@ -502,7 +457,7 @@ final class Intake implements ReadListener, AsyncListener {
                     return;
                 }
                 case SUBMITTING -> {
-                    if (answer(State.SUBMITTING, IntakeProblems.outcomeUnknown(retryAfter()))) {
+                    if (answer(IntakeState.SUBMITTING, IntakeProblems.outcomeUnknown(retryAfter()))) {
                         return;
                     }
                 }
@@ -529,8 +484,8 @@ final class Intake implements ReadListener, AsyncListener {
      */
     @Override
     public void onComplete(AsyncEvent event) {
-        State was = state.getAndSet(State.ANSWERED);
-        if (was == State.READING || was == State.DISCARDING) {
+        IntakeState was = state.getAndSet(IntakeState.ANSWERED);
+        if (was == IntakeState.READING || was == IntakeState.DISCARDING) {
             reservation.release();
         }
         cancelReadDeadline();
