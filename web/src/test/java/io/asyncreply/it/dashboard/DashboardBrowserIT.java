@@ -211,9 +211,8 @@ class DashboardBrowserIT {
         assertThat(browser.findElements(By.cssSelector("#tasks img"))).isEmpty();
     }
 
+    /** See {@link #aPageLeftBehindClosesItsEventStream()} for why this failed after other tests. */
     @Test
-    @org.junit.jupiter.api.Disabled("fails since the page follows live events: after Pause the row still shows 'pause' "
-            + "20 s later; the cause is not found yet (the overview's 1 s cache is now forgotten on pause, which was not it)")
     void anAdminPausesAndResumesAType() throws Exception {
         open("dashboard/");
         loaded("overview");
@@ -226,5 +225,39 @@ class DashboardBrowserIT {
 
         click(button);
         wait.until(ExpectedConditions.attributeToBe(button, "data-action", "pause"));
+    }
+
+    /**
+     * A browser opens at most 6 connections to a server, for all its pages, and an event stream
+     * holds one. A page left for another (Chromium keeps it in its back/forward cache) kept its
+     * stream open, so after a few pages every request of the page in front waited for a free
+     * connection: a Pause click reached the server 53 s later. A page now closes its stream when
+     * it is left or hidden, and the server counts one stream: the page in front's.
+     */
+    @Test
+    void aPageLeftBehindClosesItsEventStream() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            open("dashboard/");
+            wait.until(ExpectedConditions.textToBe(By.id("live"), "live: events"));
+        }
+
+        new WebDriverWait(browser, Duration.ofSeconds(20))
+                .withMessage(() -> "event streams open: " + openStreams() + ", not only the page in front's")
+                .until(d -> openStreams() == 1);
+    }
+
+    /** asyncreply_events_streams_open from the server's /metrics. */
+    private static int openStreams() {
+        try {
+            String metrics = server.send("GET", "metrics", null, Map.of()).body();
+            return metrics.lines().filter(l -> l.startsWith("asyncreply_events_streams_open "))
+                    .mapToInt(l -> (int) Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no asyncreply_events_streams_open in /metrics"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("GET /metrics failed", e);
+        }
     }
 }
