@@ -227,6 +227,25 @@ class DashboardBrowserIT {
         wait.until(ExpectedConditions.attributeToBe(button, "data-action", "pause"));
     }
 
+    @Test
+    void anAdminIsToldWhenAnActionFails() throws Exception {
+        open("dashboard/");
+        loaded("overview");
+        By button = By.cssSelector("tr[data-type=sha256] button[data-action]");
+        wait.until(ExpectedConditions.attributeToBe(button, "data-action", "pause"));
+        // the page was loaded for an admin; from now on the server sees a viewer, and refuses the action
+        browser.manage().addCookie(new Cookie(TestCallers.COOKIE, "VIEWER.vera"));
+
+        click(button);
+
+        wait.until(ExpectedConditions.attributeContains(By.id("toast"), "class", "error"));
+        assertThat(browser.findElement(By.id("toast")).getText()).startsWith("Pausing sha256 failed: Forbidden");
+        wait.until(ExpectedConditions.elementToBeClickable(button)); // enabled again, for another try
+        String action = wait.ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(button).getAttribute("data-action"));
+        assertThat(action).isEqualTo("pause");
+    }
+
     /**
      * A browser opens at most 6 connections to a server, for all its pages, and an event stream
      * holds one. A page left for another (Chromium keeps it in its back/forward cache) kept its
