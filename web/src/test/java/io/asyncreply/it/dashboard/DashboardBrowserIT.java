@@ -81,6 +81,14 @@ class DashboardBrowserIT {
         });
     }
 
+    /**
+     * The text of what {@code by} finds. Live events re-render the page about once a second, so the
+     * element found may be replaced before its text is read: then it is found and read again.
+     */
+    private static String text(By by) {
+        return wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElement(by).getText());
+    }
+
     private static By statusOf(String taskId) {
         return By.cssSelector("#task-head [data-status]");
     }
@@ -101,7 +109,7 @@ class DashboardBrowserIT {
         wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElements(By.cssSelector("#types tr[data-type]"))
                 .stream().map(e -> e.getAttribute("data-type")).collect(java.util.stream.Collectors.toSet())
                 .containsAll(java.util.List.of("echo", "fails", "sha256", "sleep")));
-        assertThat(browser.findElement(By.id("health-status")).getText()).isEqualTo("up");
+        assertThat(text(By.id("health-status"))).isEqualTo("up");
         assertThat(browser.findElements(By.cssSelector("#nodes tr[data-node]"))).hasSize(1);
         assertThat(browser.findElement(By.id("live")).getText()).isEqualTo("live: events"); // the WAR serves /events
         wait.until(ExpectedConditions.not(ExpectedConditions.textToBe(
@@ -129,9 +137,9 @@ class DashboardBrowserIT {
         browser.findElement(By.id("search-q")).sendKeys("order-4711");
         browser.findElement(By.id("search-q")).submit();
         wait.until(ExpectedConditions.textToBe(By.id("task-id"), id));
-        assertThat(browser.findElement(By.id("task-type")).getText()).isEqualTo("echo");
+        assertThat(text(By.id("task-type"))).isEqualTo("echo");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("task-result")));
-        assertThat(browser.findElement(By.id("task-payload-size")).getText()).isEqualTo("7 B");
+        assertThat(text(By.id("task-payload-size"))).isEqualTo("7 B");
         screenshot("task");
     }
 
@@ -141,8 +149,10 @@ class DashboardBrowserIT {
         open("dashboard/#/tasks?type=fails&status=FAILED");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#tasks tr[data-id='" + failed + "']")));
 
-        assertThat(browser.findElements(By.cssSelector("#tasks tbody tr [data-status]")))
-                .allSatisfy(e -> assertThat(e.getText()).isEqualTo("FAILED"));
+        // live events re-render the list: read every row's status again until one reading is whole
+        java.util.List<String> statuses = wait.ignoring(StaleElementReferenceException.class).until(d -> d
+                .findElements(By.cssSelector("#tasks tbody tr [data-status]")).stream().map(WebElement::getText).toList());
+        assertThat(statuses).isNotEmpty().containsOnly("FAILED");
         screenshot("tasks");
     }
 
@@ -203,7 +213,7 @@ class DashboardBrowserIT {
         open("dashboard/#/task/" + id);
         wait.until(ExpectedConditions.textToBe(statusOf(id), "FAILED"));
 
-        assertThat(browser.findElement(By.id("task-error-message")).getText()).contains(markup);
+        assertThat(text(By.id("task-error-message"))).contains(markup);
         assertThat(browser.findElements(By.cssSelector("#task-error img, #task-error script"))).isEmpty();
         assertThat(((JavascriptExecutor) browser).executeScript("return window.injected === undefined;")).isEqualTo(true);
         open("dashboard/#/tasks?type=fails");
@@ -221,7 +231,7 @@ class DashboardBrowserIT {
 
         click(button);
         wait.until(ExpectedConditions.attributeToBe(button, "data-action", "resume"));
-        assertThat(browser.findElement(By.cssSelector("tr[data-type=sha256] .badge")).getText()).isEqualTo("paused");
+        assertThat(text(By.cssSelector("tr[data-type=sha256] .badge"))).isEqualTo("paused");
 
         click(button);
         wait.until(ExpectedConditions.attributeToBe(button, "data-action", "pause"));
