@@ -11,6 +11,16 @@
  * is parsed here, and a lost stream is resumed with Last-Event-ID. When it
  * cannot be kept (no streaming fetch in this browser, or it fails again and
  * again), the page polls.
+ *
+ * Hazard: a browser opens at most 6 HTTP/1.1 connections to one server, for all
+ * its tabs together, and an open event stream holds one of them. A page the user
+ * left (Chromium keeps it in its back/forward cache, stream and all) or a tab in
+ * the background would otherwise keep its stream; with a few of them every
+ * request of the page in front waits for a free connection, and the page seems
+ * dead (a Pause click reached the server 53 s later). So the stream is closed
+ * when the page is hidden or left (visibilitychange, pagehide) and opened again,
+ * with a refresh, when it is shown (visibilitychange, pageshow). Each opening
+ * belongs to a generation; what an older generation's callbacks find is ignored.
  */
 'use strict';
 
@@ -23,8 +33,11 @@ var Live = (function () {
   var pending = null;
   var lastRun = 0;
   var mode = 'starting';
-  var stopped = false;
+  var stopped = false;        // for good (signing out)
+  var hidden = false;         // the page is hidden or left: no stream, no timer
+  var generation = 0;         // the current opening; release() ends it
   var source = null;          // EventSource, while one is open
+  var stream = null;          // AbortController of the fetched stream or of the probe, while one is open
 
   function setMode(m, title) {
     mode = m;
@@ -34,6 +47,11 @@ var Live = (function () {
       el.title = title;
       el.setAttribute('data-mode', m);
     }
+  }
+
+  /** Whether callbacks of opening gen may still act: it was not released since. */
+  function current(gen) {
+    return !stopped && !hidden && gen === generation;
   }
 
   function run() {
@@ -46,7 +64,7 @@ var Live = (function () {
 
   /** Something changed: refresh soon, at most once per MIN_GAP_MS. */
   function changed() {
-    if (pending) {
+    if (pending || hidden || stopped) {
       return;
     }
     var wait = Math.max(0, MIN_GAP_MS - (Date.now() - lastRun));
@@ -58,7 +76,25 @@ var Live = (function () {
     timer = setInterval(run, period);
   }
 
-  function useEvents() {
+  /** Closes the stream (or probe) and the timers of the current opening, and ends it. */
+  function release() {
+    generation++;
+    clearInterval(timer);
+    timer = null;
+    clearTimeout(pending);
+    pending = null;
+    if (stream) {
+      var s = stream;
+      stream = null; // first: the fetch's rejection then sees that it was released, not lost
+      s.abort();
+    }
+    if (source) {
+      source.close();
+      source = null;
+    }
+  }
+
+  function useEvents(gen) {
     var es = new EventSource('../events');
     source = es;
     setMode('live: events', 'Updated by server-sent events from /events');
@@ -67,7 +103,8 @@ var Live = (function () {
       es.addEventListener(k, changed);
     });
     es.onerror = function () {
-      if (es.readyState === EventSource.CLOSED && !stopped) { // refused for good: back to polling
+      if (es.readyState === EventSource.CLOSED && current(gen)) { // refused for good: back to polling
+        source = null;
         setMode('live: polling 2 s', 'The event stream closed; polling every 2 seconds');
         poll(POLL_MS);
       }
@@ -77,10 +114,9 @@ var Live = (function () {
 
   var RECONNECT_MS = 3000;    // fetched stream: wait before resuming a lost stream (or the server's retry:)
   var MAX_FAILURES = 3;       // fetched stream: connections in a row without an event before polling
-  var stream = null;          // fetched stream: its AbortController while one is open
 
   /** The events of /events, read with fetch() so that the API key goes with them. */
-  function useFetchedEvents() {
+  function useFetchedEvents(gen) {
     var lastEventId = null;
     var failures = 0;
     var retryMs = RECONNECT_MS;
@@ -91,7 +127,7 @@ var Live = (function () {
     }
 
     function again(reason) {
-      if (stopped) {
+      if (!current(gen)) {
         return;
       }
       failures++;
@@ -104,7 +140,7 @@ var Live = (function () {
     }
 
     function connect() {
-      if (stopped) {
+      if (!current(gen)) {
         return;
       }
       var controller = new AbortController();
@@ -115,6 +151,10 @@ var Live = (function () {
       }
       fetch('../events', { headers: headers, credentials: 'same-origin', cache: 'no-store', signal: controller.signal })
         .then(function (res) {
+          if (!current(gen)) {
+            controller.abort();
+            return;
+          }
           var type = res.headers.get('Content-Type') || '';
           if (Key.challenged(res)) {
             controller.abort();
@@ -133,7 +173,7 @@ var Live = (function () {
           });
         })
         .catch(function () {
-          if (!stopped && stream === controller) {
+          if (current(gen) && stream === controller) {
             again('The event stream was lost');
           }
         });
@@ -175,7 +215,7 @@ var Live = (function () {
 
       function pump() {
         return reader.read().then(function (chunk) {
-          if (chunk.done || stopped) {
+          if (chunk.done || !current(gen)) {
             return;
           }
           buffer += decoder.decode(chunk.value, { stream: true });
@@ -200,33 +240,20 @@ var Live = (function () {
     connect();
   }
 
-  /** Stops every update (signing out). */
-  function stop() {
-    stopped = true;
-    clearInterval(timer);
-    if (stream) {
-      stream.abort();
-      stream = null;
-    }
-    if (source) {
-      source.close();
-      source = null;
-    }
-  }
-
   function usePolling(reason) {
     setMode('live: polling 2 s', reason);
     poll(POLL_MS);
   }
 
-  /** Starts updating; onChange refreshes whatever the page shows. */
-  function start(onChange) {
-    listener = onChange;
+  /** Opens a new generation: the event stream when there is one, else polling. */
+  function open() {
+    release();
+    var gen = generation;
     if (Key.get()) {
       if (typeof AbortController === 'undefined' || typeof ReadableStream === 'undefined' || typeof TextDecoder === 'undefined') {
         usePolling('This browser cannot read an event stream with fetch(); polling every 2 seconds');
       } else {
-        useFetchedEvents();
+        useFetchedEvents(gen);
       }
       return;
     }
@@ -235,19 +262,78 @@ var Live = (function () {
       return;
     }
     var probe = new AbortController();
+    stream = probe;
     fetch('../events', { headers: { 'Accept': 'text/event-stream' }, credentials: 'same-origin', signal: probe.signal })
       .then(function (res) {
         var type = res.headers.get('Content-Type') || '';
         probe.abort(); // only the answer's head was wanted
+        if (!current(gen)) {
+          return;
+        }
+        stream = null;
         if (res.ok && type.indexOf('text/event-stream') === 0) {
-          useEvents();
+          useEvents(gen);
         } else {
           usePolling('The server has no event stream (/events answered ' + res.status + '); polling every 2 seconds');
         }
       })
       .catch(function () {
-        usePolling('The event stream could not be reached; polling every 2 seconds');
+        if (current(gen)) {
+          stream = null;
+          usePolling('The event stream could not be reached; polling every 2 seconds');
+        }
       });
+  }
+
+  /** The page is hidden or left: its connection goes back to the browser (see Hazard above). */
+  function hide() {
+    if (hidden || stopped) {
+      return;
+    }
+    hidden = true;
+    release();
+    setMode('live: idle', 'Not updating while the page is hidden');
+  }
+
+  /** The page is shown again: updates resume, starting with a refresh of what it shows. */
+  function show() {
+    if (!hidden || stopped) {
+      return;
+    }
+    hidden = false;
+    if (listener) {
+      open();
+      run();
+    }
+  }
+
+  /** Stops every update (signing out). */
+  function stop() {
+    stopped = true;
+    release();
+  }
+
+  /** Starts updating; onChange refreshes whatever the page shows. */
+  function start(onChange) {
+    listener = onChange;
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'hidden') {
+        hide();
+      } else {
+        show();
+      }
+    });
+    window.addEventListener('pagehide', hide);
+    window.addEventListener('pageshow', function (e) {
+      if (e.persisted) { // back from the back/forward cache
+        show();
+      }
+    });
+    if (document.visibilityState === 'hidden') {
+      hide();
+    } else {
+      open();
+    }
   }
 
   return { start: start, stop: stop, changed: changed, mode: function () { return mode; } };

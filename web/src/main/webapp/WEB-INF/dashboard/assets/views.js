@@ -21,6 +21,44 @@ var Views = (function () {
     Dom.toast(err && err.message ? err.message : String(err), true);
   }
 
+  /** What an action that failed shows: what was asked, and why the server said no (or that it did not answer). */
+  function actionFailed(what) {
+    return function (err) {
+      Dom.toast(what + ' failed: ' + (err && err.message ? err.message : String(err)), true);
+    };
+  }
+
+  /**
+   * The refresh of a view: load() (a request and its rendering) one at a time. A refresh asked
+   * for while one is under way runs once that one is answered, not beside it, so that an older
+   * answer never lands after a newer one (a refresh started before an action would otherwise
+   * repaint the state from before it), and a slow server gets one request per page, not a pile.
+   * Returns a promise of a load that began after the call. load() handles its own failures.
+   */
+  function serial(load) {
+    var running = null;
+    var queued = null;
+
+    function begin() {
+      var done = function () { running = null; };
+      running = load().then(done, done);
+      return running;
+    }
+
+    return function refresh() {
+      if (!running) {
+        return begin();
+      }
+      if (!queued) {
+        queued = running.then(function () {
+          queued = null;
+          return begin();
+        });
+      }
+      return queued;
+    };
+  }
+
   function section(title, id) {
     var body = h('div', { id: id });
     return { el: h('section', { class: 'card' }, h('h2', null, title), body), body: body };
@@ -60,14 +98,25 @@ var Views = (function () {
     var nodes = section('Nodes', 'nodes');
     Dom.fill(main, h('h1', null, 'Overview'), h('div', { class: 'grid' }, health.el, nodes.el), types.el);
 
+    var busy = {}; // type -> true while its pause or resume is under way: its button is disabled
+
     function act(type, what) {
+      if (busy[type]) {
+        return;
+      }
+      busy[type] = true;
       Api.post('types/' + Api.seg(type) + '/' + what).then(function () {
         Dom.toast('Type ' + type + (what === 'pause' ? ' paused' : ' resumed'));
-        refresh();
-      }, failed);
+      }, actionFailed((what === 'pause' ? 'Pausing ' : 'Resuming ') + type)).then(function () {
+        delete busy[type];
+        return refresh();
+      });
     }
 
     function render(o) {
+      if (!main.contains(types.body)) {
+        return; // another view replaced this one meanwhile
+      }
       var hl = o.health;
       Dom.fill(health.body, h('dl', { class: 'facts' },
         h('dt', null, 'Status'), h('dd', { id: 'health-status', class: hl.up ? 'good' : 'bad' },
@@ -101,14 +150,17 @@ var Views = (function () {
             h('td', { class: 'num failed' + (t.failedLastHour > 0 ? ' bad' : '') }, t.failedLastHour),
             h('td', null, sparkline(byType[t.type], o.throughput.minutes)),
             session.mayAct ? h('td', null, h('button', { type: 'button', class: 'small', 'data-action': t.paused ? 'resume' : 'pause',
-              onclick: function () { act(t.type, t.paused ? 'resume' : 'pause'); } }, t.paused ? 'Resume' : 'Pause')) : null);
+              disabled: busy[t.type] === true, onclick: function (e) {
+                e.currentTarget.disabled = true;
+                act(t.type, t.paused ? 'resume' : 'pause');
+              } }, t.paused ? 'Resume' : 'Pause')) : null);
         }))));
       main.setAttribute('data-loaded', 'overview');
     }
 
-    function refresh() {
+    var refresh = serial(function () {
       return Api.get('overview').then(render, failed);
-    }
+    });
 
     refresh();
     return { refresh: refresh };
@@ -135,6 +187,9 @@ var Views = (function () {
     Dom.fill(main, h('h1', null, 'Tasks'), form, body, pager);
 
     function render(page) {
+      if (!main.contains(body)) {
+        return; // another view replaced this one meanwhile
+      }
       Dom.fill(body, page.items.length === 0 ? h('p', { class: 'muted', id: 'no-tasks' }, 'No tasks match.') :
         h('table', { id: 'tasks' }, h('thead', null, h('tr', null, h('th', null, 'Id'), h('th', null, 'Type'),
           h('th', null, 'Status'), h('th', null, 'Owner'), h('th', null, 'Submitted'), h('th', null, 'Finished'),
@@ -151,9 +206,9 @@ var Views = (function () {
       main.setAttribute('data-loaded', 'tasks');
     }
 
-    function refresh() {
+    var refresh = serial(function () {
       return Api.get('tasks' + Api.query(Object.assign({}, filters, { cursor: cursor }))).then(render, failed);
-    }
+    });
 
     refresh();
     return { refresh: refresh };
@@ -170,7 +225,8 @@ var Views = (function () {
     Dom.fill(main, h('h1', null, 'Task ', h('span', { class: 'mono', id: 'task-id' }, id)), head, actions, fields, errorBox,
       h('section', { class: 'card' }, h('h2', null, 'Attempts'), attempts));
 
-    function act(what) {
+    function act(what, button) {
+      button.disabled = true; // until the answer: one click, one request
       Api.post('tasks/' + Api.seg(id) + '/' + what).then(function (r) {
         if (what === 'retry') {
           Dom.toast('Submitted again as task ' + r.task.id);
@@ -179,7 +235,11 @@ var Views = (function () {
           Dom.toast(r.task.status === 'CANCELLED' ? 'Cancelled' : 'Cancel requested; the handler stops soon');
           refresh();
         }
-      }, failed);
+      }, function (err) {
+        button.disabled = false;
+        actionFailed(what === 'retry' ? 'Retrying the task' : 'Cancelling the task')(err);
+        refresh();
+      });
     }
 
     function row(label, value, fieldId) {
@@ -187,6 +247,9 @@ var Views = (function () {
     }
 
     function render(d) {
+      if (!main.contains(head)) {
+        return; // another view replaced this one meanwhile
+      }
       var t = d.task;
       Dom.fill(head, h('p', null, status(t.status), t.cancelRequested && !(t.status === 'CANCELLED') ? h('span', { class: 'badge' }, 'cancel requested') : null,
         t.status === 'RUNNING' || t.progress !== undefined ? h('progress', { id: 'task-progress', max: 100, value: t.progress || 0 }) : null,
@@ -213,8 +276,8 @@ var Views = (function () {
       }
       actions.setAttribute('data-offered', offered); // buttons are replaced only when they change: no click is lost
       Dom.fill(actions,
-        d.actions.cancel ? h('button', { type: 'button', id: 'action-cancel', class: 'danger', onclick: function () { act('cancel'); } }, 'Cancel') : null,
-        d.actions.retry ? h('button', { type: 'button', id: 'action-retry', onclick: function () { act('retry'); } }, 'Retry') : null);
+        d.actions.cancel ? h('button', { type: 'button', id: 'action-cancel', class: 'danger', onclick: function (e) { act('cancel', e.currentTarget); } }, 'Cancel') : null,
+        d.actions.retry ? h('button', { type: 'button', id: 'action-retry', onclick: function (e) { act('retry', e.currentTarget); } }, 'Retry') : null);
       finishRender(d);
     }
 
@@ -230,8 +293,11 @@ var Views = (function () {
       main.setAttribute('data-loaded', 'task');
     }
 
-    function refresh() {
+    var refresh = serial(function () {
       return Api.get('tasks/' + Api.seg(id)).then(render, function (e) {
+        if (!main.contains(head)) {
+          return;
+        }
         if (e && e.status === 404) {
           Dom.fill(head, h('p', { class: 'bad', id: 'task-missing' }, 'There is no such task (or it was purged).'));
           main.setAttribute('data-loaded', 'task');
@@ -239,7 +305,7 @@ var Views = (function () {
           failed(e);
         }
       });
-    }
+    });
 
     refresh();
     return { refresh: refresh };
@@ -252,18 +318,24 @@ var Views = (function () {
     var body = h('div', { id: 'search-results' });
     Dom.fill(main, h('h1', null, 'Search'), h('p', null, 'Tasks with id or idempotency key ', h('span', { class: 'mono' }, q)), body);
 
-    function refresh() {
+    var redirected = false; // one result: the task page replaces this view
+    var shownOnce = false;  // a list was shown: a later refresh with one result stays here
+    var refresh = serial(function () {
       return Api.get('search' + Api.query({ q: q, owner: params.owner })).then(function (r) {
-        if (r.items.length === 1 && !refresh.done) {
+        if (!main.contains(body) || redirected) {
+          return; // another view replaced this one meanwhile
+        }
+        if (r.items.length === 1 && !shownOnce) {
+          redirected = true;
           location.replace('#/task/' + encodeURIComponent(r.items[0].id));
           return;
         }
-        refresh.done = true;
+        shownOnce = true;
         Dom.fill(body, r.items.length === 0 ? h('p', { class: 'muted', id: 'nothing-found' }, 'Nothing found.') :
           h('ul', null, r.items.map(function (t) { return h('li', null, taskLink(t.id), ' ', t.type, ' ', status(t.status)); })));
         main.setAttribute('data-loaded', 'search');
       }, failed);
-    }
+    });
 
     refresh();
     return { refresh: refresh };

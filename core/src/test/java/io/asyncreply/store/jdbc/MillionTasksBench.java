@@ -109,7 +109,7 @@ public final class MillionTasksBench {
         return ms[ms.length / 2];
     }
 
-    private static void fill(DataSource ds, boolean pg, String tasks) throws SQLException {
+    static void fill(DataSource ds, boolean pg, String tasks) throws SQLException {
         String g = pg ? "g" : "X";
         String status = "CASE WHEN MOD(" + g + ", 50) = 0 THEN 'QUEUED' WHEN MOD(" + g + ", 11) = 0 THEN 'FAILED' "
                 + "ELSE 'SUCCEEDED' END";

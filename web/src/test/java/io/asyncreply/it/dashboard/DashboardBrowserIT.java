@@ -81,6 +81,14 @@ class DashboardBrowserIT {
         });
     }
 
+    /**
+     * The text of what {@code by} finds. Live events re-render the page about once a second, so the
+     * element found may be replaced before its text is read: then it is found and read again.
+     */
+    private static String text(By by) {
+        return wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElement(by).getText());
+    }
+
     private static By statusOf(String taskId) {
         return By.cssSelector("#task-head [data-status]");
     }
@@ -101,7 +109,7 @@ class DashboardBrowserIT {
         wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElements(By.cssSelector("#types tr[data-type]"))
                 .stream().map(e -> e.getAttribute("data-type")).collect(java.util.stream.Collectors.toSet())
                 .containsAll(java.util.List.of("echo", "fails", "sha256", "sleep")));
-        assertThat(browser.findElement(By.id("health-status")).getText()).isEqualTo("up");
+        assertThat(text(By.id("health-status"))).isEqualTo("up");
         assertThat(browser.findElements(By.cssSelector("#nodes tr[data-node]"))).hasSize(1);
         assertThat(browser.findElement(By.id("live")).getText()).isEqualTo("live: events"); // the WAR serves /events
         wait.until(ExpectedConditions.not(ExpectedConditions.textToBe(
@@ -129,9 +137,9 @@ class DashboardBrowserIT {
         browser.findElement(By.id("search-q")).sendKeys("order-4711");
         browser.findElement(By.id("search-q")).submit();
         wait.until(ExpectedConditions.textToBe(By.id("task-id"), id));
-        assertThat(browser.findElement(By.id("task-type")).getText()).isEqualTo("echo");
+        assertThat(text(By.id("task-type"))).isEqualTo("echo");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("task-result")));
-        assertThat(browser.findElement(By.id("task-payload-size")).getText()).isEqualTo("7 B");
+        assertThat(text(By.id("task-payload-size"))).isEqualTo("7 B");
         screenshot("task");
     }
 
@@ -141,8 +149,10 @@ class DashboardBrowserIT {
         open("dashboard/#/tasks?type=fails&status=FAILED");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#tasks tr[data-id='" + failed + "']")));
 
-        assertThat(browser.findElements(By.cssSelector("#tasks tbody tr [data-status]")))
-                .allSatisfy(e -> assertThat(e.getText()).isEqualTo("FAILED"));
+        // live events re-render the list: read every row's status again until one reading is whole
+        java.util.List<String> statuses = wait.ignoring(StaleElementReferenceException.class).until(d -> d
+                .findElements(By.cssSelector("#tasks tbody tr [data-status]")).stream().map(WebElement::getText).toList());
+        assertThat(statuses).isNotEmpty().containsOnly("FAILED");
         screenshot("tasks");
     }
 
@@ -203,7 +213,7 @@ class DashboardBrowserIT {
         open("dashboard/#/task/" + id);
         wait.until(ExpectedConditions.textToBe(statusOf(id), "FAILED"));
 
-        assertThat(browser.findElement(By.id("task-error-message")).getText()).contains(markup);
+        assertThat(text(By.id("task-error-message"))).contains(markup);
         assertThat(browser.findElements(By.cssSelector("#task-error img, #task-error script"))).isEmpty();
         assertThat(((JavascriptExecutor) browser).executeScript("return window.injected === undefined;")).isEqualTo(true);
         open("dashboard/#/tasks?type=fails");
@@ -211,9 +221,8 @@ class DashboardBrowserIT {
         assertThat(browser.findElements(By.cssSelector("#tasks img"))).isEmpty();
     }
 
+    /** See {@link #aPageLeftBehindClosesItsEventStream()} for why this failed after other tests. */
     @Test
-    @org.junit.jupiter.api.Disabled("fails since the page follows live events: after Pause the row still shows 'pause' "
-            + "20 s later; the cause is not found yet (the overview's 1 s cache is now forgotten on pause, which was not it)")
     void anAdminPausesAndResumesAType() throws Exception {
         open("dashboard/");
         loaded("overview");
@@ -222,9 +231,62 @@ class DashboardBrowserIT {
 
         click(button);
         wait.until(ExpectedConditions.attributeToBe(button, "data-action", "resume"));
-        assertThat(browser.findElement(By.cssSelector("tr[data-type=sha256] .badge")).getText()).isEqualTo("paused");
+        assertThat(text(By.cssSelector("tr[data-type=sha256] .badge"))).isEqualTo("paused");
 
         click(button);
         wait.until(ExpectedConditions.attributeToBe(button, "data-action", "pause"));
+    }
+
+    @Test
+    void anAdminIsToldWhenAnActionFails() throws Exception {
+        open("dashboard/");
+        loaded("overview");
+        By button = By.cssSelector("tr[data-type=sha256] button[data-action]");
+        wait.until(ExpectedConditions.attributeToBe(button, "data-action", "pause"));
+        // the page was loaded for an admin; from now on the server sees a viewer, and refuses the action
+        browser.manage().addCookie(new Cookie(TestCallers.COOKIE, "VIEWER.vera"));
+
+        click(button);
+
+        wait.until(ExpectedConditions.attributeContains(By.id("toast"), "class", "error"));
+        assertThat(browser.findElement(By.id("toast")).getText()).startsWith("Pausing sha256 failed: Forbidden");
+        wait.until(ExpectedConditions.elementToBeClickable(button)); // enabled again, for another try
+        String action = wait.ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(button).getAttribute("data-action"));
+        assertThat(action).isEqualTo("pause");
+    }
+
+    /**
+     * A browser opens at most 6 connections to a server, for all its pages, and an event stream
+     * holds one. A page left for another (Chromium keeps it in its back/forward cache) kept its
+     * stream open, so after a few pages every request of the page in front waited for a free
+     * connection: a Pause click reached the server 53 s later. A page now closes its stream when
+     * it is left or hidden, and the server counts one stream: the page in front's.
+     */
+    @Test
+    void aPageLeftBehindClosesItsEventStream() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            open("dashboard/");
+            wait.until(ExpectedConditions.textToBe(By.id("live"), "live: events"));
+        }
+
+        new WebDriverWait(browser, Duration.ofSeconds(20))
+                .withMessage(() -> "event streams open: " + openStreams() + ", not only the page in front's")
+                .until(d -> openStreams() == 1);
+    }
+
+    /** asyncreply_events_streams_open from the server's /metrics. */
+    private static int openStreams() {
+        try {
+            String metrics = server.send("GET", "metrics", null, Map.of()).body();
+            return metrics.lines().filter(l -> l.startsWith("asyncreply_events_streams_open "))
+                    .mapToInt(l -> (int) Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no asyncreply_events_streams_open in /metrics"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("GET /metrics failed", e);
+        }
     }
 }
