@@ -78,6 +78,7 @@ public final class MemoryTaskStore implements TaskStore {
     private final Object limits = new Object();
 
     private final MemoryEventLog log;
+    private final MemoryWebhookStore webhooks = new MemoryWebhookStore(MemoryWebhookStore.DEFAULT_MAX_ENDED);
 
     /** A store with the default bounds. */
     public MemoryTaskStore() {
@@ -95,6 +96,12 @@ public final class MemoryTaskStore implements TaskStore {
         }
         this.log = new MemoryEventLog(maxLogEvents);
         this.maxRetainedBytes = maxRetainedBytes;
+    }
+
+    /** The webhook subscriptions and outbox kept with these tasks. */
+    @Override
+    public MemoryWebhookStore webhooks() {
+        return webhooks;
     }
 
     // ---------------------------------------------------------------- insert, find
@@ -244,6 +251,7 @@ public final class MemoryTaskStore implements TaskStore {
     }
 
     private void record(MemoryEntry e, TaskEvent event) {
+        webhooks.outbox(event, e.callback); // before the event is visible: see MemoryWebhookStore
         e.addEvent(event);
         log.add(event);
     }

@@ -116,6 +116,7 @@ public final class JdbcTaskStore implements TaskStore {
     private final Purge purge;
     private final Nodes nodes;
     private final TableCare care;
+    private final JdbcWebhookStore webhooks;
     private volatile boolean closed;
 
     private JdbcTaskStore(Builder b, Dialect dialect, ChangeFeed feed, EventLog log) {
@@ -129,6 +130,7 @@ public final class JdbcTaskStore implements TaskStore {
         this.purge = new Purge(dataSource, dialect, tx, b.chunk);
         this.nodes = new Nodes(dataSource, dialect);
         this.care = new TableCare(dataSource, dialect);
+        this.webhooks = new JdbcWebhookStore(dataSource, dialect);
         BatchInserter inserter = new BatchInserter(dataSource, dialect, b.countMaxAge.toNanos(), b.hooks, feed, log);
         this.committer = new GroupCommitter(inserter, b.maxBatchSize, b.maxWaitingInserts, b.closeWait.toMillis());
     }
@@ -136,6 +138,12 @@ public final class JdbcTaskStore implements TaskStore {
     /** A builder for a store on {@code dataSource}. */
     public static Builder builder(DataSource dataSource) {
         return new Builder(dataSource);
+    }
+
+    /** The webhook subscriptions and outbox, in this store's database. */
+    @Override
+    public JdbcWebhookStore webhooks() {
+        return webhooks;
     }
 
     /** The database this store speaks, detected or configured. */
