@@ -19,6 +19,7 @@ public final class WebhooksConfig {
     public static final String READ_TIMEOUT = "asyncreply.webhooks.read-timeout";
     public static final String MAX_ATTEMPTS = "asyncreply.webhooks.max-attempts";
     public static final String KEEP = "asyncreply.webhooks.keep";
+    public static final String LEASE = "asyncreply.webhooks.lease";
 
     private WebhooksConfig() {
     }
@@ -59,8 +60,13 @@ public final class WebhooksConfig {
         WebhookSettings base = WebhookSettings.of(secret, policy).withTimeouts(connect, read)
                 .withConcurrency(s.integer(CONCURRENCY, WebhookSettings.DEFAULT_CONCURRENCY, 1, 1024))
                 .withBackoff(backoff);
+        Duration lease = s.positiveDuration(LEASE, base.lease());
+        if (lease.compareTo(connect.plus(read).plusSeconds(5)) < 0) {
+            throw new IllegalArgumentException("Setting " + LEASE + " (environment " + Settings.envName(LEASE) + ") is '"
+                    + s.raw(LEASE) + "'; it must exceed " + CONNECT_TIMEOUT + " plus " + READ_TIMEOUT + " by 5s at least.");
+        }
         return new WebhookSettings(base.callbackSecret(), base.policy(), base.concurrency(), base.connectTimeout(),
-                base.readTimeout(), base.maxResponseBytes(), base.backoff(), base.lease(), base.poll(),
+                base.readTimeout(), base.maxResponseBytes(), base.backoff(), lease, base.poll(),
                 s.positiveDuration(KEEP, WebhookSettings.DEFAULT_KEEP_ENDED));
     }
 }
