@@ -77,17 +77,12 @@ public final class Webhooks implements AutoCloseable {
 
     /**
      * Why {@code url} may not be a webhook target, in words for a client, or null when it may:
-     * checked on the addresses its host resolves to now (it is checked again before each attempt).
+     * checked on the addresses its host resolves to now. A host that does not resolve now passes:
+     * the check is made again before each attempt, and refuses then what it would refuse now.
      */
     public String refusal(String url) {
         AddressPolicy.Verdict v = settings.policy().check(url);
-        if (v instanceof AddressPolicy.Verdict.Refused r) {
-            return r.reason();
-        }
-        if (v instanceof AddressPolicy.Verdict.Unresolved u) {
-            return "The URL's host does not resolve, so it cannot be checked against the allow-list.";
-        }
-        return null;
+        return v instanceof AddressPolicy.Verdict.Refused r ? r.reason() : null;
     }
 
     /**
@@ -103,8 +98,7 @@ public final class Webhooks implements AutoCloseable {
             return "Callbacks are off on this server: it has no secret to sign them with (setting "
                     + "asyncreply.webhooks.secret).";
         }
-        AddressPolicy.Verdict v = settings.policy().check(url);
-        return v instanceof AddressPolicy.Verdict.Refused r ? r.reason() : null;
+        return refusal(url);
     }
 
     /** Stops sending; deliveries in flight are given back for another node or the next start. */
