@@ -1,6 +1,8 @@
 package io.asyncreply.bench.load;
 
 import com.sun.net.httpserver.HttpServer;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.asyncreply.engine.SubmitRequest;
 import io.asyncreply.engine.TaskService;
 import io.asyncreply.store.MemoryTaskStore;
@@ -18,6 +20,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +37,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Webhook delivery latency after commit: a task service on the chosen store with a webhook
@@ -44,7 +48,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * once the previous one's webhook arrived; the first {@code warmup} are not counted.
  *
  * <p>Usage: {@code webhook STORE TASKS WARMUP} with STORE {@code memory}, {@code h2} (a fresh file in
- * a temporary directory) or a PostgreSQL JDBC URL (tables with a fresh prefix); prints
+ * a temporary directory) or a PostgreSQL JDBC URL (schema {@code asyncreply_webhook_bench}, made afresh and
+ * dropped at the end); prints
  * {@code key=value} lines (milliseconds).
  */
 final class WebhookLatency {
@@ -118,6 +123,10 @@ final class WebhookLatency {
             service.close();
             receiver.stop(0);
             ((java.util.concurrent.ExecutorService) receiver.getExecutor()).shutdownNow();
+            store.close();
+            if (storeArg.startsWith("jdbc:")) {
+                dropSchema(storeArg);
+            }
         }
         Collections.sort(ms);
         System.out.printf(Locale.ROOT, "store=%s%ntasks=%d%np50_ms=%.2f%np90_ms=%.2f%np99_ms=%.2f%nmax_ms=%.2f%n",
@@ -129,6 +138,15 @@ final class WebhookLatency {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100 * sorted.size()) - 1));
     }
 
+    /** The PostgreSQL schema of a run, made afresh at its start and dropped at its end. */
+    private static final String PG_SCHEMA = "asyncreply_webhook_bench";
+
+    private static void dropSchema(String url) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + PG_SCHEMA + " CASCADE");
+        }
+    }
+
     private static TaskStore store(String s) throws Exception {
         if (s.equals("memory")) {
             return new MemoryTaskStore();
@@ -137,12 +155,17 @@ final class WebhookLatency {
         if (s.equals("h2")) {
             ds = JdbcConnectionPool.create("jdbc:h2:file:" + Files.createTempDirectory("webhook-bench-")
                     .resolve("tasks").toAbsolutePath(), "sa", "");
-        } else {
-            PGSimpleDataSource pg = new PGSimpleDataSource();
-            pg.setURL(s);
-            ds = pg;
+            return JdbcTaskStore.builder(ds).build();
         }
-        String prefix = "wb" + Long.toHexString(System.nanoTime() & 0xffffff) + "_";
-        return JdbcTaskStore.builder(ds).tablePrefix(prefix).build();
+        try (Connection c = DriverManager.getConnection(s); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + PG_SCHEMA + " CASCADE");
+            st.execute("CREATE SCHEMA " + PG_SCHEMA);
+        }
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(s);
+        c.setSchema(PG_SCHEMA);
+        c.setMaximumPoolSize(8);
+        ds = new HikariDataSource(c); // pooled, as the product's jdbc store is
+        return JdbcTaskStore.builder(ds).build();
     }
 }
