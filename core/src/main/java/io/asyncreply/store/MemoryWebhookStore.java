@@ -27,8 +27,9 @@ import java.util.UUID;
  * change's compare-and-set succeeded and before its event is visible to readers, so a delivery
  * exists exactly when its event does, and the dispatcher woken by the event finds it.
  *
- * <p>Lock order: the task store holds no lock of its own when it calls in (its changes are
- * compare-and-sets), so this lock is always the innermost.
+ * <p>Lock order: this lock is always the innermost. The task store may hold one of its own when it
+ * calls in (a claim of a rate-limited type holds its {@code limits} lock and may end an expired
+ * task), and nothing done under this lock calls back into the task store or takes another lock.
  *
  * <p>Memory: pending deliveries are bounded by the tasks (one per callback and matching
  * subscription per terminal task); ended ones are kept, newest last, up to {@code maxEnded}, and
