@@ -10,6 +10,7 @@ import io.asyncreply.webhooks.Delivery;
 import io.asyncreply.webhooks.DeliveryState;
 import io.asyncreply.webhooks.WebhookEvents;
 import io.asyncreply.webhooks.WebhookStore;
+import io.asyncreply.webhooks.WebhookSubscription;
 import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -265,9 +266,14 @@ public final class WebhookDispatcher implements AutoCloseable {
                 return end(DeliveryState.FAILED, null, "no-secret");
             }
         } else {
-            Optional<String> secret = store.secret(d.subscriptionId());
+            Optional<WebhookSubscription> sub = store.subscription(d.subscriptionId(), null);
+            Optional<String> secret = sub.isEmpty() ? Optional.empty() : store.secret(d.subscriptionId());
             if (secret.isEmpty()) {
                 return end(DeliveryState.FAILED, null, "subscription-deleted");
+            }
+            if (!sub.get().active()) {
+                // a 410 disabled it after this delivery was written: it receives nothing more
+                return end(DeliveryState.DISABLED, null, "subscription-disabled");
             }
             key = Secrets.key(secret.get());
         }

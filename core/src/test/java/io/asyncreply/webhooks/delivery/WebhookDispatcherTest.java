@@ -165,6 +165,21 @@ class WebhookDispatcherTest {
     }
 
     @Test
+    void aDeliveryWrittenBeforeItsSubscriptionWasDisabledIsNotSent() throws Exception {
+        WebhookSubscription sub = new WebhookSubscription(UUID.randomUUID().toString(), null, receiver.url("/late"),
+                Set.of(), Set.of("succeeded"), Instant.now(), null);
+        store.webhooks().create(sub, Secrets.generate());
+        Task t = submit(null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.webhooks().deliveries(sub.id(), 10).size() == 1);
+        store.webhooks().disable(sub.id(), Instant.now()); // as a 410 to an earlier delivery would
+        dispatcher(settings("127.0.0.1"), "n1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.webhooks().deliveries(sub.id(), 10).get(0).state()
+                == DeliveryState.DISABLED);
+        assertThat(store.webhooks().deliveries(sub.id(), 10).get(0).taskId()).isEqualTo(t.id());
+        assertThat(receiver.requests.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
     void aRedirectIsNotFollowedAndFailsTheDelivery() throws Exception {
         receiver.answer("/moved", 302);
         dispatcher(settings("127.0.0.1"), "n1");
