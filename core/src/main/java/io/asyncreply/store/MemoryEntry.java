@@ -23,6 +23,7 @@ final class MemoryEntry {
     final byte[] digest;
     final String contentType;
     final int payloadSize; // kept after the payload is dropped
+    final String callback; // where its terminal event is delivered, or null
     final AtomicReference<Row> row;
     volatile byte[] payload; // dropped once the task is terminal
     private final List<TaskEvent> events = new ArrayList<>(4); // guarded by itself
@@ -33,6 +34,7 @@ final class MemoryEntry {
         this.payload = t.payload();
         this.contentType = t.contentType();
         this.payloadSize = t.payload().length;
+        this.callback = t.callback();
         this.key = key;
         this.digest = t.payloadDigest();
         this.row = new AtomicReference<>(new Row(t.task(), null, null));

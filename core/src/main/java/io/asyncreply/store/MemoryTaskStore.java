@@ -71,6 +71,7 @@ public final class MemoryTaskStore implements TaskStore {
     private final MemoryWrites writes;
     private final MemoryClaims claims;
     private final MemoryEventLog log;
+    private final MemoryWebhookStore webhooks = new MemoryWebhookStore(MemoryWebhookStore.DEFAULT_MAX_ENDED);
 
     /** A store with the default bounds. */
     public MemoryTaskStore() {
@@ -88,8 +89,14 @@ public final class MemoryTaskStore implements TaskStore {
         }
         this.log = new MemoryEventLog(maxLogEvents);
         this.retention = new MemoryRetention(maxRetainedBytes);
-        this.writes = new MemoryWrites(types, log, retention);
+        this.writes = new MemoryWrites(types, log, retention, webhooks);
         this.claims = new MemoryClaims(writes, types);
+    }
+
+    /** The webhook subscriptions and outbox kept with these tasks. */
+    @Override
+    public MemoryWebhookStore webhooks() {
+        return webhooks;
     }
 
     // ---------------------------------------------------------------- insert, find

@@ -29,11 +29,13 @@ final class MemoryWrites {
     private final MemoryTypes types;
     private final MemoryEventLog log;
     private final MemoryRetention retention;
+    private final MemoryWebhookStore webhooks;
 
-    MemoryWrites(MemoryTypes types, MemoryEventLog log, MemoryRetention retention) {
+    MemoryWrites(MemoryTypes types, MemoryEventLog log, MemoryRetention retention, MemoryWebhookStore webhooks) {
         this.types = types;
         this.log = log;
         this.retention = retention;
+        this.webhooks = webhooks;
     }
 
     long queued() {
@@ -98,6 +100,7 @@ final class MemoryWrites {
     }
 
     private void record(MemoryEntry e, TaskEvent event) {
+        webhooks.outbox(event, e.callback); // before the event is visible: see MemoryWebhookStore
         e.addEvent(event);
         log.add(event);
     }

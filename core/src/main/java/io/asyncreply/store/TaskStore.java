@@ -335,4 +335,14 @@ public interface TaskStore extends AutoCloseable {
     /** Releases the store's resources. The service never closes a store it was given. */
     @Override
     void close();
+
+    /**
+     * The webhook subscriptions and outbox kept with these tasks, or {@code null} when this store
+     * keeps none (then no webhook is delivered). A store that returns one writes the deliveries of
+     * each terminal event in the same transaction as the event: to the task's callback (see
+     * {@link NewTask#callback()}) and to every active subscription that wants it.
+     */
+    default io.asyncreply.webhooks.WebhookStore webhooks() {
+        return null;
+    }
 }

@@ -427,6 +427,31 @@ class ApiKeyAuthIT {
         throw new AssertionError("no type " + name + " in " + types);
     }
 
+    @Test
+    void aWebhookSubscriptionBelongsToItsCreatorAndIsHiddenFromOtherOwners() {
+        Reply created = alice.send(api.request("webhooks").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"http://192.0.2.1/hook\",\"events\":[\"cancelled\"]}")));
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        String id = created.json().path("id").asText();
+        assertThat(created.json().has("owner")).as("a user is not shown the owner").isFalse();
+        assertThat(alice.get("webhooks/" + id).status()).isEqualTo(200);
+        assertProblem(bob.get("webhooks/" + id), 404, "not-found");
+        assertThat(bob.get("webhooks").text()).doesNotContain(id);
+        assertProblem(bob.delete("webhooks/" + id), 404, "not-found");
+        assertProblem(bob.get("webhooks/" + id + "/deliveries"), 404, "not-found");
+        Reply seen = audit.get("webhooks/" + id);
+        assertThat(seen.status()).isEqualTo(200);
+        assertThat(seen.json().path("owner").asText()).isEqualTo("alice");
+        assertThat(seen.text()).doesNotContain("whsec_");
+        assertProblem(audit.send(api.request("webhooks").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"http://192.0.2.1/x\"}"))), 403, "forbidden");
+        assertProblem(audit.delete("webhooks/" + id), 403, "forbidden");
+        assertProblem(nobody.get("webhooks"), 401, "unauthorized");
+        assertThat(ops.get("webhooks").text()).contains(id);
+        assertThat(ops.delete("webhooks/" + id).status()).isEqualTo(204);
+        assertProblem(alice.get("webhooks/" + id), 404, "not-found");
+    }
+
     /** The API as one key holder (or nobody) sees it. */
     private final class Client {
         private final String key;

@@ -93,6 +93,7 @@ public final class EmbeddedWar implements AutoCloseable {
         s.put("asyncreply.queue.capacity", "64");
         s.put("asyncreply.events.heartbeat", "1s"); // the contract's 15 s, quicker to watch
         s.put("asyncreply.store", store());
+        s.put("asyncreply.webhooks.secret", "whsec_dGVzdC1zZWNyZXQtb2YtdGhlLWVtYmVkZGVkLXdhcg=="); // callbacks on
         return s;
     }
 

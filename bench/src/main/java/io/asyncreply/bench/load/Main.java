@@ -24,7 +24,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("tools: fixed-rate submit slow wake threads get pg-reset");
+            System.err.println("tools: fixed-rate submit slow wake webhook threads get pg-reset");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -33,6 +33,7 @@ public final class Main {
             case "submit" -> Submit.main(rest);
             case "slow" -> SlowUploads.main(rest);
             case "wake" -> WakeLatency.main(rest);
+            case "webhook" -> WebhookLatency.main(rest);
             case "threads" -> JettyThreads.main(rest);
             case "get" -> {
                 URI u = URI.create(rest[0]);

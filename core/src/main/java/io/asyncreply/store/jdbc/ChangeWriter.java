@@ -67,6 +67,7 @@ final class ChangeWriter {
     private final ChangeFeed feed;
     private final PgApply pg;
     private final boolean async;
+    private final Outbox outbox;
     private final List<Pending> pending = new ArrayList<>();
     private final List<Long> taken = new ArrayList<>();
     private final List<String> cancels = new ArrayList<>();
@@ -78,7 +79,13 @@ final class ChangeWriter {
      * without waiting for its WAL flush (claims, see {@link PgApply}).
      */
     ChangeWriter(Connection c, Dialect dialect, EventLog log, ChangeFeed feed, PgApply pg, boolean async) {
+        this(c, dialect, log, feed, pg, async, null);
+    }
+
+    /** {@code outbox}: where H2 writes the webhook deliveries of terminal events (null: none; see {@link Outbox}). */
+    ChangeWriter(Connection c, Dialect dialect, EventLog log, ChangeFeed feed, PgApply pg, boolean async, Outbox outbox) {
         this.c = c;
+        this.outbox = outbox;
         this.dialect = dialect;
         this.log = log;
         this.feed = feed;
@@ -179,13 +186,19 @@ final class ChangeWriter {
         if (!pending.isEmpty()) {
             long first = log.begin(pending.size());
             taken.add(first);
+            List<Outbox.Item> items = new ArrayList<>(pending.size());
             try (PreparedStatement ps = c.prepareStatement(dialect.insertEvent)) {
                 for (int i = 0; i < pending.size(); i++) {
                     Pending p = pending.get(i);
                     Rows.bindEvent(ps, p.kind(), p.task(), p.node(), p.at(), first == 0 ? 0 : first + i);
                     ps.addBatch();
+                    items.add(new Outbox.Item(p.kind(), p.task(), first + i, p.at()));
                 }
                 ps.executeBatch();
+            }
+            // H2 numbers its events (first > 0); on PostgreSQL terminal events are written by PgApply with theirs
+            if (outbox != null && first > 0) {
+                outbox.writeH2(c, items); // the webhook deliveries, in this transaction
             }
             events = true;
             pending.clear();

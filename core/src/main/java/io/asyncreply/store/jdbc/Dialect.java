@@ -46,6 +46,8 @@ final class Dialect {
     final String versions;
     final String nodes;
     final String types;
+    final String webhooks;
+    final String deliveries;
     /** A page's snapshot columns: results are read only when they would be inlined. */
     final String pageSnapshot;
 
@@ -104,6 +106,8 @@ final class Dialect {
         this.versions = prefix + "schema_version";
         this.nodes = prefix + "nodes";
         this.types = prefix + "types";
+        this.webhooks = prefix + "webhooks";
+        this.deliveries = prefix + "webhook_deliveries";
         this.pageSnapshot = SNAPSHOT_HEAD + "CASE WHEN result_json AND result_size <= " + Limits.MAX_INLINE_RESULT_BYTES
                 + " THEN result ELSE NULL END" + SNAPSHOT_TAIL;
 

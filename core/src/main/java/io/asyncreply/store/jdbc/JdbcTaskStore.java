@@ -112,6 +112,7 @@ public final class JdbcTaskStore implements TaskStore {
     private final TableCare care;
     private final TaskReads reads;
     private final EventReads eventReads;
+    private final JdbcWebhookStore webhooks;
     private volatile boolean closed;
 
     private JdbcTaskStore(JdbcSettings settings, Dialect dialect, ChangeFeed feed, EventLog log) {
@@ -127,6 +128,7 @@ public final class JdbcTaskStore implements TaskStore {
         this.care = new TableCare(dataSource, dialect);
         this.reads = new TaskReads(dataSource, dialect);
         this.eventReads = new EventReads(dataSource, dialect, log);
+        this.webhooks = new JdbcWebhookStore(dataSource, dialect);
         BatchInserter inserter = new BatchInserter(dataSource, dialect, settings.countMaxAge.toNanos(), settings.hooks, feed, log);
         this.committer = new GroupCommitter(inserter, settings.maxBatchSize, settings.maxWaitingInserts, settings.closeWait.toMillis());
     }
@@ -134,6 +136,12 @@ public final class JdbcTaskStore implements TaskStore {
     /** A builder for a store on {@code dataSource}. */
     public static Builder builder(DataSource dataSource) {
         return new Builder(dataSource);
+    }
+
+    /** The webhook subscriptions and outbox, in this store's database. */
+    @Override
+    public JdbcWebhookStore webhooks() {
+        return webhooks;
     }
 
     /** The database this store speaks, detected or configured. */

@@ -5,6 +5,7 @@ import io.asyncreply.task.TaskError;
 import io.asyncreply.task.TaskEvent;
 import io.asyncreply.task.TaskResult;
 import io.asyncreply.task.TaskStatus;
+import io.asyncreply.webhooks.WebhookEvents;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +20,8 @@ import java.util.Set;
  * PostgreSQL: writes a batch of decided changes in one statement: the compare-and-set UPDATE of
  * every row from arrays ({@code unnest}), the events of the rows it changed ({@code INSERT ...
  * SELECT} from the UPDATE's {@code RETURNING}, so an event exists exactly when its row changed, and
- * takes its id after the row is locked), optionally the notification to other nodes and, for
+ * takes its id after the row is locked), the webhook deliveries of its terminal events (the outbox,
+ * see {@link Outbox}), optionally the notification to other nodes and, for
  * claims, {@code synchronous_commit = off} for the rest of the transaction. One round trip and one
  * statement whatever the batch size.
  *
@@ -36,11 +38,11 @@ import java.util.Set;
 final class PgApply {
     private static final String TS = "(TIMESTAMPTZ 'epoch' + v.%s * INTERVAL '1 microsecond')";
 
-    private final String[] sql = new String[4];
+    private final String[] sql = new String[8];
 
     PgApply(Dialect d) {
-        for (int i = 0; i < 4; i++) {
-            sql[i] = build(d, (i & 1) != 0, (i & 2) != 0);
+        for (int i = 0; i < 8; i++) {
+            sql[i] = build(d, (i & 1) != 0, (i & 2) != 0, (i & 4) != 0);
         }
     }
 
@@ -48,7 +50,11 @@ final class PgApply {
         return String.format(TS, column);
     }
 
-    private static String build(Dialect d, boolean notify, boolean async) {
+    /**
+     * {@code outbox}: some rows record a terminal event, so the statement also inserts their webhook
+     * deliveries ({@link Outbox#pgCte}); without, the statement (claims, progress) skips that part.
+     */
+    private static String build(Dialect d, boolean notify, boolean async, boolean outbox) {
         return "WITH v AS (SELECT * FROM unnest(CAST(? AS varchar[]), CAST(? AS varchar[]), CAST(? AS int[]), "
                 + "CAST(? AS boolean[]), CAST(? AS smallint[]), CAST(? AS boolean[]), CAST(? AS bigint[]), "
                 + "CAST(? AS varchar[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS int[]), CAST(? AS smallint[]), "
@@ -70,12 +76,13 @@ final class PgApply {
                 + "AND t.cancel_requested = v.x_cancel AND t.progress IS NOT DISTINCT FROM v.x_progress "
                 + "AND (NOT v.x_check_lease OR t.lease_until IS NOT DISTINCT FROM " + ts("x_lease_until") + ") "
                 + "RETURNING t.id, t.status, t.attempts, t.progress, t.started_at, t.finished_at, t.run_at, "
-                + "t.error_code, t.error_message, t.cancel_requested), "
+                + "t.error_code, t.error_message, t.cancel_requested, t.type, t.owner, t.traceparent, t.callback_url), "
                 + "e AS (INSERT INTO " + d.events + " (task_id, kind, made_at, node, status, attempts, progress, "
                 + "started_at, finished_at, run_at, error_code, error_message, cancel_requested) "
                 + "SELECT u.id, v.kind, " + ts("made_at") + ", v.node, u.status, u.attempts, u.progress, u.started_at, "
                 + "u.finished_at, u.run_at, u.error_code, u.error_message, u.cancel_requested "
-                + "FROM u JOIN v ON v.id = u.id WHERE v.kind IS NOT NULL) "
+                + "FROM u JOIN v ON v.id = u.id WHERE v.kind IS NOT NULL" + (outbox ? " RETURNING seq, task_id), "
+                        + Outbox.pgCte(d, ts("made_at")) : ")") + " "
                 + "SELECT u.id" + (notify ? ", pg_notify(?, ?)" : "")
                 + (async ? ", set_config('synchronous_commit', 'off', true)" : "") + " FROM u";
     }
@@ -151,7 +158,11 @@ final class PgApply {
             node[i] = r.node();
             madeAt[i] = micros(r.at());
         }
-        String s = sql[(channel != null ? 1 : 0) | (async ? 2 : 0)];
+        boolean outbox = false;
+        for (Row r : rows) {
+            outbox |= r.event() != null && WebhookEvents.delivered(r.event());
+        }
+        String s = sql[(channel != null ? 1 : 0) | (async ? 2 : 0) | (outbox ? 4 : 0)];
         Set<String> changed = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(s)) {
             int p = 1;

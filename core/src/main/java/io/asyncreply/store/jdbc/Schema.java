@@ -32,7 +32,7 @@ import javax.sql.DataSource;
 final class Schema {
     /** Migration files by version, starting at 1. Append only; never edit a released one. */
     static final List<String> MIGRATIONS = List.of("V1__create_tasks.sql", "V2__create_nodes.sql",
-            "V3__engine_v2.sql", "V4__owner_index.sql");
+            "V3__engine_v2.sql", "V4__owner_index.sql", "V5__webhooks.sql");
     static final int LATEST = MIGRATIONS.size();
 
     private static final Object H2_LOCK = new Object();

@@ -41,6 +41,7 @@ final class Transactions {
     private final EventLog log;
     private final PgApply pg;
     private final int chunk;
+    private final Outbox outbox;
 
     Transactions(DataSource dataSource, Dialect dialect, ChangeFeed feed, EventLog log, int chunk) {
         this.dataSource = dataSource;
@@ -49,6 +50,7 @@ final class Transactions {
         this.log = log;
         this.pg = dialect.pg ? new PgApply(dialect) : null;
         this.chunk = chunk;
+        this.outbox = new Outbox(dialect);
     }
 
     <T> T run(String what, Body<T> body) {
@@ -69,7 +71,7 @@ final class Transactions {
         SQLException last = null;
         for (int attempt = 1; attempt <= TX_ATTEMPTS; attempt++) {
             try (Connection c = dataSource.getConnection()) {
-                ChangeWriter w = new ChangeWriter(c, dialect, log, feed, pg, async);
+                ChangeWriter w = new ChangeWriter(c, dialect, log, feed, pg, async, outbox);
                 c.setAutoCommit(false);
                 try {
                     T result = body.run(w);

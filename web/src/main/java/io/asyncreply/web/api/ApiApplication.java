@@ -29,6 +29,7 @@ public final class ApiApplication extends ResourceConfig {
         register(new RetryResource(app));
         register(new AttemptsResource(app));
         register(new BulkCancelResource(app));
+        register(new WebhooksResource(app));
         register(new HealthResource(app));
         register(new MetricsResource(app));
         register(new OpenApiResource());

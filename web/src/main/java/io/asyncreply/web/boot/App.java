@@ -3,9 +3,11 @@ package io.asyncreply.web.boot;
 import io.asyncreply.engine.TaskService;
 import io.asyncreply.web.config.EventsConfig;
 import io.asyncreply.web.config.WebConfig;
-import io.asyncreply.web.metrics.MetricNames;
+import io.asyncreply.web.config.WebhooksConfig;
 import io.asyncreply.web.events.EventStreams;
+import io.asyncreply.web.metrics.MetricNames;
 import io.asyncreply.web.metrics.Metrics;
+import io.asyncreply.web.webhooks.Webhooks;
 import jakarta.servlet.ServletContext;
 import java.util.Objects;
 
@@ -21,6 +23,7 @@ public final class App {
     private final Pending pending;
     private final Metrics metrics;
     private final EventStreams events;
+    private final Webhooks webhooks;
 
     /** An app whose metrics know only what the web layer counts, with event streams at their defaults. */
     public App(TaskService service, WebConfig config) {
@@ -39,6 +42,12 @@ public final class App {
     }
 
     public App(TaskService service, WebConfig config, Metrics metrics, EventStreams events) {
+        this(service, config, metrics, events, Webhooks.of(service, WebhooksConfig.defaults()));
+    }
+
+    /** An app with {@code webhooks} (started by whoever built them; closed by the lifecycle). */
+    public App(TaskService service, WebConfig config, Metrics metrics, EventStreams events, Webhooks webhooks) {
+        this.webhooks = Objects.requireNonNull(webhooks);
         this.service = Objects.requireNonNull(service);
         this.config = Objects.requireNonNull(config);
         this.pending = new Pending(config.maxHeldWaits());
@@ -73,6 +82,11 @@ public final class App {
      */
     public EventStreams events() {
         return events;
+    }
+
+    /** The webhooks: settings, subscriptions and outbox, and the dispatcher sending them. */
+    public Webhooks webhooks() {
+        return webhooks;
     }
 
     public static App from(ServletContext context) {

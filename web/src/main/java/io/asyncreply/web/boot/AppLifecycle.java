@@ -9,9 +9,12 @@ import io.asyncreply.web.config.EventsConfig;
 import io.asyncreply.web.config.Settings;
 import io.asyncreply.web.config.TypePolicies;
 import io.asyncreply.web.config.WebConfig;
+import io.asyncreply.web.config.WebhooksConfig;
 import io.asyncreply.web.events.EventStreams;
 import io.asyncreply.web.metrics.Metrics;
 import io.asyncreply.web.trace.TracedHandler;
+import io.asyncreply.web.webhooks.Webhooks;
+import io.asyncreply.webhooks.delivery.WebhookSettings;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -61,6 +64,7 @@ public final class AppLifecycle implements ServletContextListener {
         Map<String, TaskHandler> handlers = handlers(config);
         Map<String, TypePolicy> policies = TypePolicies.from(settings, handlers, settingNames(ctx));
         EventsConfig eventsConfig = EventsConfig.from(settings);
+        WebhookSettings webhookSettings = WebhooksConfig.from(settings);
         Stores.Opened store = Stores.open(config);
         try {
             TaskService.Builder b = TaskService.builder()
@@ -88,8 +92,10 @@ public final class AppLifecycle implements ServletContextListener {
                 throw e;
             }
             metrics.start(service, config.metricsRefresh());
+            Webhooks webhooks = Webhooks.of(service, webhookSettings);
+            webhooks.start(service, metrics, ctx.getContextPath());
             ctx.setAttribute(EventStreams.ATTRIBUTE, events);
-            ctx.setAttribute(App.ATTRIBUTE, new App(service, config, metrics, events));
+            ctx.setAttribute(App.ATTRIBUTE, new App(service, config, metrics, events, webhooks));
             LOG.log(Level.INFO, "asyncreply started: store {0}, {1} workers, queue capacity {2}, task types {3}, node {4}",
                     store.description(), config.workers(), config.queueCapacity(), service.types(), service.nodeId());
             policies.forEach((type, p) -> LOG.log(Level.INFO, "task type {0}: {1}", type, p));
@@ -141,6 +147,7 @@ public final class AppLifecycle implements ServletContextListener {
         ctx.removeAttribute(EventStreams.ATTRIBUTE);
         app.pending().answerAll();
         app.events().close(); // every stream told the server stops, and ended
+        app.webhooks().close(); // deliveries in flight given back for another node or the next start
         Duration grace = app.config().shutdownGrace();
         app.service().shutdown(grace);
         app.metrics().close();

@@ -119,6 +119,11 @@ public final class IntakeFilter extends HttpFilter {
             refuse(req, res, IntakeProblems.invalidOption(e.getMessage()), config);
             return;
         }
+        String callbackRefused = options.callback() == null ? null : app.webhooks().callbackRefusal(options.callback());
+        if (callbackRefused != null) {
+            refuse(req, res, IntakeProblems.invalidOption("Option 'callback': " + callbackRefused), config);
+            return;
+        }
         long max = config.maxBodyBytes();
         long declared = req.getContentLengthLong();
         if (declared > max) {

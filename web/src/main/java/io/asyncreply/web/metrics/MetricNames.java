@@ -24,6 +24,7 @@ public final class MetricNames {
     public static final String LONG_POLLS_OPEN = "asyncreply.longpolls.open";
     public static final String EVENT_STREAMS_OPEN = "asyncreply.events.streams.open";
     public static final String WEBHOOK_DELIVERIES = "asyncreply.webhooks.deliveries";
+    public static final String WEBHOOK_LATENCY = "asyncreply.webhooks.delivery.latency";
     public static final String STORE_READ_FAILURES = "asyncreply.metrics.store.read.failures";
 
     private MetricNames() {

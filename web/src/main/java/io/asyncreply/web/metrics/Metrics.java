@@ -4,6 +4,7 @@ import io.asyncreply.engine.TaskService;
 import io.asyncreply.task.TaskObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -43,6 +44,7 @@ public final class Metrics implements AutoCloseable {
     private final StoreGauges store;
     private final AtomicReference<IntSupplier> eventStreams = new AtomicReference<>(() -> 0);
     private final Map<WebhookOutcome, Counter> webhooks = new EnumMap<>(WebhookOutcome.class);
+    private final Timer webhookLatency;
 
     /** Meters for a node that serves {@code types} (the {@code type} tag's values; others are "other"). */
     public Metrics(Set<String> types) {
@@ -57,6 +59,9 @@ public final class Metrics implements AutoCloseable {
                     .description("Webhook delivery attempts made by this node, by outcome")
                     .tag("outcome", o.name().toLowerCase(Locale.ROOT)).register(registry));
         }
+        webhookLatency = Timer.builder(MetricNames.WEBHOOK_LATENCY)
+                .description("Time from a terminal event's commit to its webhook's delivery (2xx), including retries")
+                .publishPercentileHistogram().register(registry);
     }
 
     /** What the service tells of its work; give it to {@link TaskService.Builder#observer}. */
@@ -92,6 +97,11 @@ public final class Metrics implements AutoCloseable {
     /** Counts one webhook delivery attempt that ended with {@code outcome}. */
     public void webhookDelivery(WebhookOutcome outcome) {
         webhooks.get(outcome).increment();
+    }
+
+    /** Records the time from an event's commit to its delivery. */
+    public void webhookLatency(Duration sinceEvent) {
+        webhookLatency.record(sinceEvent.isNegative() ? Duration.ZERO : sinceEvent);
     }
 
     /** Every meter, in the Prometheus text format ({@link #CONTENT_TYPE}). */

@@ -61,7 +61,8 @@ class OpenApiDocumentTest {
         served.add("GET /tasks/{}/events"); // the event streams, in front of Jersey
         served.add("GET /events");
         for (Class<?> c : List.of(TaskResource.class, HealthResource.class, MetricsResource.class, OpenApiResource.class,
-                TypesResource.class, RetryResource.class, AttemptsResource.class, BulkCancelResource.class)) {
+                TypesResource.class, RetryResource.class, AttemptsResource.class, BulkCancelResource.class,
+                WebhooksResource.class)) {
             Resource r = Resource.from(c);
             for (ResourceMethod m : r.getResourceMethods()) {
                 served.add(m.getHttpMethod() + " " + normalize(r.getPath()));

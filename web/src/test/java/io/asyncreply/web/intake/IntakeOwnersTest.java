@@ -8,6 +8,13 @@ import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskQuery;
 import io.asyncreply.web.auth.Caller;
 import io.asyncreply.web.boot.App;
+import io.asyncreply.web.config.EventsConfig;
+import io.asyncreply.web.events.EventStreams;
+import io.asyncreply.web.metrics.Metrics;
+import io.asyncreply.web.webhooks.Webhooks;
+import io.asyncreply.webhooks.delivery.AddressPolicy;
+import io.asyncreply.webhooks.delivery.Secrets;
+import io.asyncreply.webhooks.delivery.WebhookSettings;
 import io.asyncreply.web.config.WebConfig;
 import io.asyncreply.web.testing.TestApps;
 import java.io.IOException;
@@ -37,7 +44,9 @@ class IntakeOwnersTest {
         TaskService service = TaskService.builder().store(store.store).workers(1).queueCapacity(10)
                 .shutdownGrace(Duration.ofSeconds(1)).handlers(Builtins.all()).build();
         service.pause("echo"); // nothing runs: the stored tasks stay as submitted
-        app = new App(service, config);
+        app = new App(service, config, new Metrics(service.types()), new EventStreams(service, EventsConfig.defaults(),
+                config.retryAfterSeconds(), ""), new Webhooks(WebhookSettings.of(Secrets.generate(),
+                AddressPolicy.strict()), store.store.webhooks()));
         FakeExchange.init(filter, app);
     }
 
