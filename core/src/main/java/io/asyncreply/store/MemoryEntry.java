@@ -44,6 +44,25 @@ final class MemoryEntry {
         return row.get().task();
     }
 
+    /**
+     * Swaps the row from {@code expected} to {@code next} and, when it did, runs {@code record} (which
+     * adds the change's event) before any reader of this task's events can read them: a reader that
+     * saw {@code next} and then asks for the events finds that change's event.
+     *
+     * <p>Hazard: without this, a reader could see the new row (say, terminal) between the swap and
+     * the event, find no event after the id it had, and conclude the task had said everything (an
+     * event stream resumed then ended without its terminal event).
+     */
+    boolean swap(Row expected, Row next, Runnable record) {
+        synchronized (events) {
+            if (!row.compareAndSet(expected, next)) {
+                return false;
+            }
+            record.run();
+            return true;
+        }
+    }
+
     void addEvent(TaskEvent e) {
         synchronized (events) {
             int i = events.size();

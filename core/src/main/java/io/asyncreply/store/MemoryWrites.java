@@ -85,13 +85,10 @@ final class MemoryWrites {
         TaskEvent.Kind kind = change.event();
         long eventId = kind == null ? 0 : log.begin();
         try {
-            if (!e.row.compareAndSet(expected, next)) {
-                return false;
+            if (kind == null) {
+                return e.row.compareAndSet(expected, next);
             }
-            if (kind != null) {
-                record(e, TaskEvent.of(kind, eventId, next.task(), node, at));
-            }
-            return true;
+            return e.swap(expected, next, () -> record(e, TaskEvent.of(kind, eventId, next.task(), node, at)));
         } finally {
             if (kind != null) {
                 log.end(eventId);
