@@ -162,6 +162,9 @@ public final class EventHub implements AutoCloseable {
                 return new Start.NotFound();
             }
             long after = usable(lastEventId);
+            if (after < 0 && lastEventId.isPresent() && isEventOf(taskId, owner, lastEventId.getAsLong())) {
+                after = lastEventId.getAsLong();
+            }
             byte[] notice = lastEventId.isPresent() && after < 0 ? renderer.unknownLastEventId(lastEventId.getAsLong())
                     : null;
             if (after < 0) {
@@ -230,6 +233,19 @@ public final class EventHub implements AutoCloseable {
             return -1;
         }
         return id <= Math.max(lastDelivered.get(), service.store().eventHead().position()) ? id : -1;
+    }
+
+    /**
+     * Whether {@code id} is one of the task's events. A task's events are read as soon as they are
+     * committed, while the log's head waits for every writer below it: a client may hold an id above
+     * the head, and resuming from it is right.
+     */
+    private boolean isEventOf(String taskId, String owner, long id) {
+        if (id < 1) {
+            return false;
+        }
+        List<TaskEvent> next = service.taskEvents(taskId, id - 1, 1, owner);
+        return !next.isEmpty() && next.get(0).id() == id;
     }
 
     /** The task's latest event, or null when it has none (it was purged). */

@@ -289,6 +289,27 @@ class EventHubTest {
         assertThat(kinds(got)).containsExactly("succeeded");
     }
 
+    @Test
+    void aTaskIsResumedFromAnEventOfItsOwnThatIsAboveTheLogsHead() {
+        // A task's events are read as soon as they commit, while the log's head waits for every
+        // writer below it: a client can hold an id the head has not reached yet.
+        Gate gate = new Gate();
+        CountingStore store = new CountingStore(new MemoryTaskStore());
+        TaskService service = service(store, 1, gate);
+        String id = submit(service, "gate");
+        await().atMost(Duration.ofSeconds(10)).until(() -> service.taskEvents(id, 0, 10).size() == 3); // queued, started, progress
+        long progress = service.taskEvents(id, 0, 10).get(2).id();
+        store.heldHead = EventCursor.after(0);
+        EventHub hub = hub(service, 10, 64 * 1024);
+
+        Subscription s = opened(hub.task(id, null, OptionalLong.of(progress), () -> { }));
+        gate.open.countDown();
+
+        List<Object> got = collect(s, l -> !l.isEmpty() && l.get(l.size() - 1) instanceof EndReason);
+        assertThat(got.get(0)).as("no 'unknown id' notice").isNotEqualTo(new Frames.Frame("!unknown " + progress));
+        assertThat(kinds(got)).containsExactly("succeeded");
+    }
+
     // ---------------------------------------------------------------- every task
 
     @Test
@@ -527,6 +548,8 @@ class EventHubTest {
         final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger taskReads = new AtomicInteger();
         volatile java.util.function.Consumer<EventPage> afterRead = page -> { };
+        /** When set, the head the store reports (a writer below it still in flight). */
+        volatile EventCursor heldHead;
 
         CountingStore(TaskStore d) {
             this.d = d;
@@ -613,7 +636,8 @@ class EventHubTest {
 
         @Override
         public EventCursor eventHead() {
-            return d.eventHead();
+            EventCursor held = heldHead;
+            return held != null ? held : d.eventHead();
         }
 
         @Override
