@@ -1,114 +1,131 @@
 package io.asyncreply.webhooks.delivery;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Flow;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One POST with the JDK's {@link HttpClient}: no redirects followed, a connect timeout, and a
- * deadline on the whole exchange (the answer's headers and at most {@code maxResponseBytes} of its
- * body, the rest discarded with the connection). The caller's thread waits for it; the client's own
- * work runs on {@code executor}, this dispatcher's threads, never a worker's.
+ * One POST with the JDK's {@link HttpURLConnection}, on the caller's thread (a sender thread of the
+ * dispatcher, never a worker's): no proxy, no redirects followed, no caches, a connect timeout, a
+ * read timeout, a deadline on the whole exchange, and at most {@code maxResponseBytes} of the
+ * answer's body read (the rest is dropped with the connection).
+ *
+ * <p>Why not {@code java.net.http.HttpClient}: on Java 17 it cannot be closed, and its selector
+ * thread lives on after an undeploy until the garbage collector finds the client (Tomcat reports it
+ * as a thread the application failed to stop). This sender has no thread of its own: the deadline
+ * is kept by the dispatcher's scheduler, and {@link #abortAll()} ends every exchange at once when the
+ * node stops.
+ *
+ * <p>Hazard: a blocking socket read does not answer to an interrupt. Every exchange is therefore
+ * registered while it runs, so that the deadline and {@link #abortAll()} can disconnect it (which
+ * closes its socket and ends the read with an exception).
  */
 final class Sender {
     /** What an attempt came to: an HTTP status, or no answer ({@code error}: {@code timeout} or {@code network}). */
     record Result(Integer status, String error) {
     }
 
-    private final HttpClient client;
+    private final int connectMillis;
+    private final int readMillis;
     private final long deadlineMillis;
     private final int maxResponseBytes;
-    private final java.time.Duration readTimeout;
+    private final ScheduledExecutorService deadlines;
+    private final Set<HttpURLConnection> open = ConcurrentHashMap.newKeySet();
 
-    Sender(WebhookSettings s, ExecutorService executor) {
-        this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(s.connectTimeout()).executor(executor).version(HttpClient.Version.HTTP_1_1).build();
+    Sender(WebhookSettings s, ScheduledExecutorService deadlines) {
+        this.connectMillis = (int) Math.min(Integer.MAX_VALUE, s.connectTimeout().toMillis());
+        this.readMillis = (int) Math.min(Integer.MAX_VALUE, s.readTimeout().toMillis());
         this.deadlineMillis = s.connectTimeout().plus(s.readTimeout()).toMillis();
         this.maxResponseBytes = s.maxResponseBytes();
-        this.readTimeout = s.readTimeout();
+        this.deadlines = deadlines;
     }
 
     /** Sends; throws {@link InterruptedException} when the node stops meanwhile (the request is abandoned). */
     Result send(URI uri, byte[] body, List<String[]> headers) throws InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(readTimeout)
-                .header("Content-Type", "application/json").header("User-Agent", "asyncreply-webhooks")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        for (String[] h : headers) {
-            b.header(h[0], h[1]);
-        }
-        CompletableFuture<HttpResponse<Void>> f = client.sendAsync(b.build(), info -> new Bounded(maxResponseBytes));
+        HttpURLConnection c;
         try {
-            return new Result(f.get(deadlineMillis, TimeUnit.MILLISECONDS).statusCode(), null);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            return new Result(null, "timeout");
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof HttpTimeoutException) {
-                return new Result(null, "timeout");
+            c = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+            return new Result(null, "client-error");
+        }
+        AtomicBoolean late = new AtomicBoolean();
+        open.add(c);
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            late.set(true);
+            c.disconnect();
+        }, deadlineMillis, TimeUnit.MILLISECONDS);
+        try {
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setConnectTimeout(connectMillis);
+            c.setReadTimeout(readMillis);
+            c.setDoOutput(true);
+            c.setRequestMethod("POST");
+            c.setFixedLengthStreamingMode(body.length);
+            c.setRequestProperty("Content-Type", "application/json");
+            c.setRequestProperty("User-Agent", "asyncreply-webhooks");
+            for (String[] h : headers) {
+                c.setRequestProperty(h[0], h[1]);
             }
-            return new Result(null, c instanceof IOException ? "network" : "client-error");
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body);
+            }
+            int status = c.getResponseCode();
+            skip(c);
+            return new Result(status, null);
+        } catch (SocketTimeoutException e) {
+            return new Result(null, "timeout");
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: HttpURLConnection wraps some failures of a disconnected exchange
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("stopping");
+            }
+            return new Result(null, late.get() ? "timeout" : "network");
+        } finally {
+            deadline.cancel(false);
+            open.remove(c);
+            c.disconnect();
         }
     }
 
-    /** Reads at most {@code max} bytes of a body, then cancels the rest: done either way. */
-    private static final class Bounded implements HttpResponse.BodySubscriber<Void> {
-        private final CompletableFuture<Void> done = new CompletableFuture<>();
-        private final long max;
-        private long seen;
-        private Flow.Subscription subscription;
-
-        Bounded(long max) {
-            this.max = max;
+    /** Reads and drops at most {@code maxResponseBytes} of the answer's body. */
+    private void skip(HttpURLConnection c) {
+        byte[] buf = new byte[Math.min(4096, Math.max(1, maxResponseBytes))];
+        InputStream in;
+        try {
+            in = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream();
+        } catch (IOException e) {
+            return; // the status is known; what the body did does not matter
         }
-
-        @Override
-        public CompletionStage<Void> getBody() {
-            return done;
+        if (in == null) {
+            return;
         }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(1);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer b : items) {
-                seen += b.remaining();
+        try {
+            int seen = 0;
+            int n;
+            while (seen < maxResponseBytes && (n = in.read(buf, 0, Math.min(buf.length, maxResponseBytes - seen))) >= 0) {
+                seen += n;
             }
-            if (seen > max) {
-                subscription.cancel();
-                done.complete(null);
-            } else {
-                subscription.request(1);
-            }
+        } catch (IOException e) {
+            // the status is known
         }
+    }
 
-        @Override
-        public void onError(Throwable t) {
-            done.complete(null); // the status is known; what the body did does not matter
-        }
-
-        @Override
-        public void onComplete() {
-            done.complete(null);
+    /** Ends every exchange in flight (the node stops): their threads get an exception at once. */
+    void abortAll() {
+        for (HttpURLConnection c : open) {
+            c.disconnect();
         }
     }
 }

@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -50,9 +51,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * other answer, or a refused address: failed. Secrets and bodies are never logged.
  *
  * <p>Threads: {@code asyncreply-webhooks} (claims), {@code asyncreply-webhook-sender-N} (one per
- * delivery in flight) and {@code asyncreply-webhook-http-N} (the HTTP client's), all stopped by
- * {@link #close()}. The JDK's HTTP client also runs one selector thread of its own, which ends once
- * the client is unreachable.
+ * delivery in flight, each sending with {@link Sender} on its own thread) and
+ * {@code asyncreply-webhook-deadline-1} (cuts an exchange that outlives its deadline), all stopped by
+ * {@link #close()}.
  *
  * <p>States: {@code NEW -> RUNNING -> STOPPED} ({@link #start()}, {@link #close()}), by compare-and-set.
  * Hazard: a delivery being sent when the node stops is given back ({@code PENDING}, due at once) so
@@ -78,7 +79,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Object signal = new Object();
     private boolean signalled; // guarded by signal
     private final ExecutorService senders;
-    private final ExecutorService http;
+    private final ScheduledExecutorService deadlines;
     private final Sender sender;
     private final Thread loop;
     private Instant lastPurge = Instant.EPOCH;
@@ -94,8 +95,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.observer = observer == null ? DeliveryObserver.NONE : observer;
         this.callbackKey = settings.callbackSecret() == null ? null : Secrets.key(settings.callbackSecret());
         this.senders = Executors.newFixedThreadPool(settings.concurrency(), named("asyncreply-webhook-sender"));
-        this.http = Executors.newFixedThreadPool(2, named("asyncreply-webhook-http"));
-        this.sender = new Sender(settings, http);
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(named("asyncreply-webhook-deadline"));
+        this.sender = new Sender(settings, deadlines);
         this.loop = named("asyncreply-webhooks").newThread(this::run);
     }
 
@@ -354,14 +355,16 @@ public final class WebhookDispatcher implements AutoCloseable {
             wake();
         }
         senders.shutdownNow();
+        sender.abortAll(); // a blocked socket read does not answer to the interrupt
         long wait = settings.connectTimeout().plus(settings.readTimeout()).toMillis();
         try {
             if (before == State.RUNNING) {
                 loop.join(wait);
             }
             senders.awaitTermination(wait, TimeUnit.MILLISECONDS);
-            http.shutdownNow();
-            http.awaitTermination(wait, TimeUnit.MILLISECONDS);
+            sender.abortAll(); // one that started between the first call and the shutdown
+            deadlines.shutdownNow();
+            deadlines.awaitTermination(wait, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
