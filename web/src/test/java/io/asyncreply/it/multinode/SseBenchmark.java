@@ -138,6 +138,8 @@ class SseBenchmark {
         int warmup = Math.max(50, EVENTS / 4);
         List<List<Double>> perWatch = new ArrayList<>();
         watches.forEach(w -> perWatch.add(new ArrayList<>()));
+        List<List<Double>> perWatchSinceChange = new ArrayList<>();
+        watches.forEach(w -> perWatchSinceChange.add(new ArrayList<>()));
         List<Double> answered = new ArrayList<>();
         for (int i = 0; i < warmup + EVENTS; i++) {
             String id = submit(actor, "sleep", LONG).path("id").asText();
@@ -152,6 +154,10 @@ class SseBenchmark {
                 long t = watches.get(k).await(id, "cancelled");
                 if (i >= warmup) {
                     perWatch.get(k).add((t - t0) / 1e6);
+                    Double since = watches.get(k).sinceChange.get(id + "/cancelled");
+                    if (since != null) {
+                        perWatchSinceChange.get(k).add(since);
+                    }
                 }
             }
             if (i >= warmup) {
@@ -166,13 +172,21 @@ class SseBenchmark {
         }
         figure.append(String.format(java.util.Locale.ROOT, " | (the DELETE answered: p50 %.2f ms, p99 %.2f ms)",
                 pct(answered, 50), pct(answered, 99)));
+        figure.append(" | from the change's finishedAt to the client:");
+        for (List<Double> ms : perWatchSinceChange) {
+            figure.append(ms.isEmpty() ? " (no finishedAt)" : String.format(java.util.Locale.ROOT,
+                    " | p50 %.2f ms, p90 %.2f ms, p99 %.2f ms (%d)", pct(ms, 50), pct(ms, 90), pct(ms, 99), ms.size()));
+        }
         report(figure.toString());
     }
 
     /** One stream's reader: the time each (task, event) was parsed. */
     private static final class Watch implements AutoCloseable {
         private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+        private static final Pattern FINISHED = Pattern.compile("\"finishedAt\":\"([^\"]+)\"");
         private final Map<String, CompletableFuture<Long>> seen = new ConcurrentHashMap<>();
+        /** (task, event) to ms from the task's finishedAt (same machine, same clock) to parsing it. */
+        final Map<String, Double> sinceChange = new ConcurrentHashMap<>();
         private final InputStream body;
 
         Watch(URI uri) throws Exception {
@@ -193,8 +207,14 @@ class SseBenchmark {
                         event = line.substring(7);
                     } else if (line.startsWith("data: ") && event != null) {
                         long now = System.nanoTime();
+                        Instant wall = Instant.now();
                         Matcher m = ID.matcher(line);
                         if (m.find()) {
+                            Matcher f = FINISHED.matcher(line);
+                            if (f.find()) { // the event's own time, taken by the store as it made the change
+                                sinceChange.put(m.group(1) + "/" + event,
+                                        Duration.between(Instant.parse(f.group(1)), wall).toNanos() / 1e6);
+                            }
                             future(m.group(1), event).complete(now);
                         }
                         event = null;
