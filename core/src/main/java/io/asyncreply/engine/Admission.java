@@ -30,8 +30,9 @@ import java.util.concurrent.CompletionStage;
  * order, with the same words.
  *
  * <p>Order (the first that fails decides): shutting down, unknown type, malformed idempotency key,
- * content type (JSON handlers), payload (JSON well-formedness, then the handler's own validation),
- * then the store's answer: key used before, queue full, store unreachable.
+ * content type (JSON handlers), options (the callback last, by the {@link CallbackCheck}), payload
+ * (JSON well-formedness, then the handler's own validation), then the store's answer: key used
+ * before, queue full, store unreachable.
  */
 final class Admission {
     private static final System.Logger LOG = System.getLogger(Admission.class.getName());
@@ -48,12 +49,17 @@ final class Admission {
     private final String nodeId;
     private final Accepted accepted;
     private final TaskObserver observer;
+    private final CallbackCheck callbacks;
     private volatile boolean open = true;
 
-    /** {@code observer}: told of every submission stored and every one refused, once. */
+    /**
+     * {@code observer}: told of every submission stored and every one refused, once;
+     * {@code callbacks}: judges the callback URL of every submission that has one.
+     */
     Admission(TaskStore store, Map<String, TaskHandler> handlers, Map<String, TypePolicy> policies, long queueCapacity,
-            String nodeId, Accepted accepted, TaskObserver observer) {
+            String nodeId, Accepted accepted, TaskObserver observer, CallbackCheck callbacks) {
         this.observer = observer;
+        this.callbacks = callbacks;
         this.store = store;
         this.handlers = handlers;
         this.policies = policies;
@@ -190,6 +196,10 @@ final class Admission {
         }
         if (r.owner() != null && (r.owner().isEmpty() || r.owner().length() > Limits.MAX_OWNER_LENGTH)) {
             throw new IllegalArgumentException("An owner has 1 to " + Limits.MAX_OWNER_LENGTH + " characters.");
+        }
+        String refused = r.callback() == null ? null : callbacks.refusal(r.callback());
+        if (refused != null) {
+            throw new IllegalArgumentException("Option 'callback': " + refused);
         }
         return Task.queued(Ids.next(now.toEpochMilli()), r.type(), now).toBuilder().runAt(runAt).priority(priority)
                 .expiresAt(expiresAt).owner(r.owner()).retryOf(r.retryOf()).traceparent(Traceparent.valid(

@@ -14,8 +14,9 @@ import java.util.function.Function;
 /**
  * A retry by hand ({@link TaskService#retry(String, String)}): a {@code FAILED} or {@code CANCELLED}
  * task is submitted again as a new task that points back at it ({@link Task#retryOf()}), through
- * the same admission as any submission (so a full queue or a closed service refuses it). The
- * original stays as it is: a terminal task never changes.
+ * the same admission as any submission (so a full queue or a closed service refuses it, and its
+ * callback, carried over, is judged again by the {@link CallbackCheck}). The original stays as it
+ * is: a terminal task never changes.
  */
 final class Resubmission {
     private final TaskStore store;
@@ -33,16 +34,17 @@ final class Resubmission {
         }
         TaskStatus status = task.get().status();
         if (status != TaskStatus.FAILED && status != TaskStatus.CANCELLED) {
-            return Optional.of(CompletableFuture.completedFuture(new Submission.Rejected(Rejection.INVALID_OPTION,
+            return Optional.of(CompletableFuture.completedFuture(new Submission.Rejected(Rejection.NOT_RETRYABLE,
                     "Only a FAILED or CANCELLED task can be retried; this one is " + status + ".")));
         }
         Optional<ClaimedTask> found = store.findWithPayload(id, owner);
         if (found.isEmpty()) { // purged meanwhile
             return Optional.empty();
         }
-        Task old = found.get().task();
-        return Optional.of(submit.apply(SubmitRequest.of(old.type(), found.get().payload())
-                .contentType(found.get().contentType()).owner(old.owner()).priority(old.priority())
-                .retryOf(old.id())));
+        ClaimedTask original = found.get();
+        Task old = original.task();
+        return Optional.of(submit.apply(SubmitRequest.of(old.type(), original.payload())
+                .contentType(original.contentType()).owner(old.owner()).priority(old.priority())
+                .callback(original.callback()).retryOf(old.id())));
     }
 }

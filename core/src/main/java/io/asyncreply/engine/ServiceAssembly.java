@@ -98,7 +98,7 @@ final class ServiceAssembly {
         this.admission = new Admission(store, handlers, policies, s.queueCapacity(), nodeId, task -> {
             claims.wake();
             events.poke();
-        }, observer);
+        }, observer, s.callbackCheck());
         this.maintenance = new Maintenance(store, scheduler, housekeeper, clock, nodeId, handlers.keySet(), startedAt,
                 leaseDuration, s.retention(), s.retainAtMost(), s.purgeInterval(), s.maxAttempts(), running, outcomes,
                 observer);

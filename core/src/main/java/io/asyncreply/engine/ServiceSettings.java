@@ -38,16 +38,21 @@ final class ServiceSettings {
     private String nodeId;
     private final Map<String, TypePolicy> policies = new LinkedHashMap<>();
     private TaskObserver observer = TaskObserver.NONE;
+    private CallbackCheck callbackCheck = CallbackCheck.ANY;
 
     /** The settings of one service, as built: every value checked, a node id chosen. */
     record Checked(TaskStore store, Map<String, TaskHandler> handlers, Clock clock, int workers, long queueCapacity,
             Duration leaseDuration, Duration pollInterval, Duration retention, long retainAtMost,
             Duration purgeInterval, int maxAttempts, Duration shutdownGrace, String nodeId,
-            Map<String, TypePolicy> policies, TaskObserver observer) {
+            Map<String, TypePolicy> policies, TaskObserver observer, CallbackCheck callbackCheck) {
     }
 
     void observer(TaskObserver observer) {
         this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    void callbackCheck(CallbackCheck check) {
+        this.callbackCheck = Objects.requireNonNull(check, "check");
     }
 
     void store(TaskStore store) {
@@ -149,7 +154,8 @@ final class ServiceSettings {
         }
         return new Checked(store, Collections.unmodifiableMap(new LinkedHashMap<>(handlers)), clock, workers,
                 queueCapacity, leaseDuration, pollInterval, retention, retainAtMost, purgeInterval, maxAttempts,
-                shutdownGrace, nodeId != null ? nodeId : UUID.randomUUID().toString(), Map.copyOf(policies), observer);
+                shutdownGrace, nodeId != null ? nodeId : UUID.randomUUID().toString(), Map.copyOf(policies), observer,
+                callbackCheck);
     }
 
     private static Duration positive(Duration d, String what) {

@@ -205,9 +205,10 @@ public final class TaskService implements AutoCloseable {
     /**
      * Submits a {@code FAILED} or {@code CANCELLED} task of {@code owner} ({@code null}: anyone's)
      * again, as a new task with {@link Task#retryOf()} set, the same type, payload, content type,
-     * owner and priority, and no idempotency key. Empty when the task is unknown or another
-     * owner's; a {@link Rejection#INVALID_OPTION} when it is not {@code FAILED} or
-     * {@code CANCELLED}.
+     * owner, priority and callback, and no idempotency key, through the checks of
+     * {@link #submit(SubmitRequest)} (a callback the {@link Builder#callbackCheck} refuses now is a
+     * {@link Rejection#INVALID_OPTION}). Empty when the task is unknown or another owner's; a
+     * {@link Rejection#NOT_RETRYABLE} when it is not {@code FAILED} or {@code CANCELLED}.
      */
     public Optional<CompletionStage<Submission>> retry(String id, String owner) {
         return Ids.isWellFormed(id) ? units.resubmission.retry(id, owner) : Optional.empty();
@@ -485,6 +486,16 @@ public final class TaskService implements AutoCloseable {
          */
         public Builder policy(String type, TypePolicy policy) {
             settings.policy(type, policy);
+            return this;
+        }
+
+        /**
+         * Judges the callback URL of every submission that has one, retries by hand included: a
+         * refused one is rejected as {@link Rejection#INVALID_OPTION}. Default:
+         * {@link CallbackCheck#ANY}.
+         */
+        public Builder callbackCheck(CallbackCheck check) {
+            settings.callbackCheck(check);
             return this;
         }
 

@@ -15,11 +15,19 @@ import java.time.Instant;
  * @param readyAt the run time of the {@code QUEUED} snapshot the claim took (the submission, the
  *     end of a delay, a retry's due time), from which its queue wait is counted; {@code null} when
  *     the store does not say (then the submission time is taken)
+ * @param callback the task's callback URL ({@link NewTask#callback()}) as read by
+ *     {@link TaskStore#findWithPayload}, which a retry by hand carries over; {@code null} when it has
+ *     none. Hazard: a claim does not read it (a worker has no use for it) and leaves it {@code null}
  */
-public record ClaimedTask(Task task, byte[] payload, String contentType, Instant readyAt) {
+public record ClaimedTask(Task task, byte[] payload, String contentType, Instant readyAt, String callback) {
     /** A claimed task whose store does not say when it became ready. */
     public ClaimedTask(Task task, byte[] payload, String contentType) {
-        this(task, payload, contentType, null);
+        this(task, payload, contentType, null, null);
+    }
+
+    /** A claimed task (a claim does not read the callback). */
+    public ClaimedTask(Task task, byte[] payload, String contentType, Instant readyAt) {
+        this(task, payload, contentType, readyAt, null);
     }
 
     /** This attempt's number: the fencing token every later write of this attempt must present. */

@@ -161,7 +161,8 @@ public final class MemoryTaskStore implements TaskStore {
     public Optional<ClaimedTask> findWithPayload(String id, String owner) {
         MemoryEntry e = byId.get(id);
         byte[] p = e == null ? null : e.payload;
-        return p == null || !owns(e, owner) ? Optional.empty() : Optional.of(new ClaimedTask(e.task(), p, e.contentType));
+        return p == null || !owns(e, owner) ? Optional.empty()
+                : Optional.of(new ClaimedTask(e.task(), p, e.contentType, null, e.callback));
     }
 
     @Override

@@ -57,9 +57,9 @@ public interface TaskStore extends AutoCloseable {
     }
 
     /**
-     * The task of {@code owner} with its payload (to submit it again), or empty as for
-     * {@link #find(String, String)}. A store may drop the payload of a task that succeeded; then
-     * it is empty for that task. Default: empty (the store cannot read payloads back, so tasks
+     * The task of {@code owner} with its payload, content type and callback (to submit it again),
+     * or empty as for {@link #find(String, String)}. A store may drop the payload of a task that
+     * succeeded; then it is empty for that task. Default: empty (the store cannot read payloads back, so tasks
      * cannot be retried by hand).
      */
     default Optional<ClaimedTask> findWithPayload(String id, String owner) {

@@ -12,7 +12,8 @@ public enum Rejection {
     INVALID_PAYLOAD,
     /**
      * An option of the submission is not valid: a priority out of range, a run time together with a
-     * delay, a malformed trace context, a time to live that is not positive, an owner too long.
+     * delay, a malformed trace context, a time to live that is not positive, an owner too long, a
+     * callback URL that is refused.
      */
     INVALID_OPTION,
     /** The idempotency key was used before for another type or another payload. */
@@ -22,5 +23,7 @@ public enum Rejection {
     /** The service is shutting down. */
     SHUTTING_DOWN,
     /** The store could not be reached; nothing was stored. */
-    STORE_UNAVAILABLE
+    STORE_UNAVAILABLE,
+    /** A retry by hand of a task that is not {@code FAILED} or {@code CANCELLED}; nothing was submitted. */
+    NOT_RETRYABLE
 }

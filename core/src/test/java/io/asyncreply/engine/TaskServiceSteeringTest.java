@@ -304,7 +304,7 @@ class TaskServiceSteeringTest {
             awaitTerminal(s, t.id());
 
             Submission no = s.retry(t.id(), null).orElseThrow().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            assertThat(rejected(no).reason()).isEqualTo(Rejection.INVALID_OPTION);
+            assertThat(rejected(no).reason()).isEqualTo(Rejection.NOT_RETRYABLE);
             assertThat(s.retry("no-such-task-id-aaaaaaaaaaaaaaa", null)).isEmpty();
         }
     }

@@ -1222,6 +1222,20 @@ public abstract class TaskStoreContract {
         });
     }
 
+    @Test
+    void theFailedTasksCallbackIsReadBackWithItsPayloadForARetry() throws Exception {
+        Task t = Task.queued(newId(), "echo", T0);
+        insert(new NewTask(t, bytes("payload"), "text/plain", null, null, "n", "https://example.com/hook"), NO_LIMIT);
+        Task none = submit(ms(1));
+        ClaimedTask c = claim("n", ms(2));
+        store.finish(t.id(), c.attempt(), Outcome.failed(new TaskError("handler-error", "no")), ms(3)).orElseThrow();
+
+        assertThat(store.findWithPayload(t.id(), null)).get().extracting(ClaimedTask::callback)
+                .isEqualTo("https://example.com/hook");
+        assertThat(store.findWithPayload(none.id(), null)).get().extracting(ClaimedTask::callback)
+                .as("a task without a callback").isNull();
+    }
+
     // ---------------------------------------------------------------- types: pause, bulk cancel, limits
 
     @Test

@@ -155,7 +155,8 @@ final class Dialect {
         this.finishedCounts = "SELECT type, status, " + minute + " AS m, COUNT(*) FROM " + tasks
                 + " WHERE finished_at >= ? GROUP BY type, status, " + minute;
         // 1 id [, 2 owner]: with the payload
-        this.findPayload = "SELECT " + SNAPSHOT + ", payload, payload_type FROM " + tasks + " WHERE id = ?";
+        this.findPayload = "SELECT " + SNAPSHOT + ", payload, payload_type, callback_url FROM " + tasks
+                + " WHERE id = ?";
         this.findPayloadOwned = findPayload + " AND owner = ?";
 
         // The compare-and-set write of a decided snapshot (H2; PostgreSQL writes batches with PgApply).

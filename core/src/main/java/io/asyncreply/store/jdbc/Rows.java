@@ -19,9 +19,13 @@ import java.time.Instant;
  * need no care; a change of {@link Dialect#SNAPSHOT} or {@link Dialect#EVENT} must change this class.
  */
 final class Rows {
-    /** Columns after the snapshot: payload and its type (claim), key and digest (key look-up). */
+    /**
+     * Columns after the snapshot: payload and its type (claim), key and digest (key look-up),
+     * payload, its type and the callback (read for a retry).
+     */
     static final int EXTRA_1 = 24;
     static final int EXTRA_2 = 25;
+    static final int EXTRA_3 = 26;
     private static final int LEASE_OWNER = 22;
     private static final int LEASE_UNTIL = 23;
 

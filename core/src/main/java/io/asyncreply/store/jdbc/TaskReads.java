@@ -54,7 +54,7 @@ final class TaskReads {
                 PreparedStatement ps = byId(c, dialect.findPayload, dialect.findPayloadOwned, id, owner)) {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new ClaimedTask(Rows.task(rs), rs.getBytes(Rows.EXTRA_1),
-                        rs.getString(Rows.EXTRA_2))) : Optional.empty();
+                        rs.getString(Rows.EXTRA_2), null, rs.getString(Rows.EXTRA_3))) : Optional.empty();
             }
         } catch (SQLException e) {
             throw Sql.failure("could not read a task", e);

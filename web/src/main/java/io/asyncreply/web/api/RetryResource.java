@@ -1,6 +1,5 @@
 package io.asyncreply.web.api;
 
-import io.asyncreply.task.Rejection;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.Task;
 import io.asyncreply.web.auth.Caller;
@@ -25,11 +24,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code POST /tasks/{id}/retry}: a {@code FAILED} or {@code CANCELLED} task submitted again as a
- * new task (same type, payload, content type, owner and priority; no idempotency key) whose
- * {@code retryOf} is the old one's id. Answered like a submission: 202 with the new task,
+ * new task (same type, payload, content type, owner, priority and callback; no idempotency key)
+ * whose {@code retryOf} is the old one's id. Answered like a submission: 202 with the new task,
  * {@code Location}, {@code Operation-Location} and {@code Retry-After}. Owners retry their own
  * tasks, admins anyone's, viewers none (403); another owner's task is 404; a task in another state
- * 409 {@code not-retryable}; a full queue 503 as at submit.
+ * 409 {@code not-retryable}; a callback the allow-list refuses now 400 {@code invalid-option} and a
+ * full queue 503, as at submit.
  *
  * <p>The request thread waits for the store to confirm the new task (a group commit, milliseconds),
  * at most the read timeout; a store that does not confirm by then is 503 {@code outcome-unknown}.
@@ -68,9 +68,6 @@ public final class RetryResource {
             throw new IllegalStateException("retrying a task failed", e.getCause());
         }
         if (s instanceof Submission.Rejected r) {
-            if (r.reason() == Rejection.INVALID_OPTION) {
-                return ProblemMappers.response(new Problem(409, "not-retryable", "Not Retryable", r.detail()));
-            }
             Problem p = Responses.problemOf(r);
             Response.ResponseBuilder b = Response.fromResponse(ProblemMappers.response(p));
             if (p.status() == 503) {

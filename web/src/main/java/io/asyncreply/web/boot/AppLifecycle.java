@@ -82,6 +82,9 @@ public final class AppLifecycle implements ServletContextListener {
             // Each attempt in a span of the submitter's trace (a no-op without the agent or an SDK).
             b.handlers(TracedHandler.all(List.copyOf(handlers.values()), GlobalOpenTelemetry.get())).observer(metrics.observer());
             policies.forEach(b::policy);
+            // built before the service: its admission asks it about every callback, a retried task's too
+            Webhooks webhooks = new Webhooks(webhookSettings, store.store().webhooks());
+            b.callbackCheck(webhooks::callbackRefusal);
             TaskService service = b.build();
             EventStreams events;
             try {
@@ -92,7 +95,6 @@ public final class AppLifecycle implements ServletContextListener {
                 throw e;
             }
             metrics.start(service, config.metricsRefresh());
-            Webhooks webhooks = Webhooks.of(service, webhookSettings);
             webhooks.start(service, metrics, ctx.getContextPath());
             ctx.setAttribute(EventStreams.ATTRIBUTE, events);
             ctx.setAttribute(App.ATTRIBUTE, new App(service, config, metrics, events, webhooks));

@@ -91,9 +91,12 @@ public final class TaskActionResource {
     }
 
     private static Response refused(Submission.Rejected r) {
-        if (r.reason() == Rejection.INVALID_OPTION) {
+        if (r.reason() == Rejection.NOT_RETRYABLE) {
             return Answers.problem(409, "not-retryable", "Conflict",
                     "Only a FAILED or CANCELLED task can be retried.");
+        }
+        if (r.reason() == Rejection.INVALID_OPTION) { // its callback is refused now
+            return Answers.problem(400, "invalid-option", "Bad Request", r.detail());
         }
         if (r.reason() == Rejection.QUEUE_FULL || r.reason() == Rejection.SHUTTING_DOWN) {
             return Answers.problem(503, "queue-full", "Service Unavailable",

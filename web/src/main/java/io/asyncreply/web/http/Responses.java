@@ -67,6 +67,7 @@ public final class Responses {
             case QUEUE_FULL -> new Problem(503, "queue-full", "Queue Full", s.detail());
             case SHUTTING_DOWN -> new Problem(503, "shutting-down", "Service Unavailable", s.detail());
             case STORE_UNAVAILABLE -> new Problem(503, "store-unavailable", "Service Unavailable", s.detail());
+            case NOT_RETRYABLE -> new Problem(409, "not-retryable", "Not Retryable", s.detail());
         };
     }
 

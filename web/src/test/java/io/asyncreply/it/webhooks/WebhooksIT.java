@@ -88,6 +88,25 @@ class WebhooksIT {
     }
 
     @Test
+    void aTaskRetriedByHandHasItsOwnOutcomeDeliveredToTheOriginalsCallback() throws Exception {
+        drain();
+        String q = "?delay=1h&callback=" + URLEncoder.encode(receiver.url("/retried"), StandardCharsets.UTF_8);
+        String first = api.submit("echo" + q, "{}".getBytes(StandardCharsets.UTF_8), "application/json")
+                .json().path("id").asText();
+        assertThat(api.delete("tasks/" + first).status()).isEqualTo(202);
+        assertThat(json(receiver.next()).path("data").path("id").asText()).isEqualTo(first);
+
+        Api.Reply retried = api.method("POST", "tasks/" + first + "/retry");
+        assertThat(retried.status()).as(retried.text()).isEqualTo(202);
+        HookReceiver.Request got = receiver.next();
+        assertThat(got.path()).isEqualTo("/retried");
+        assertThat(SpecVerifier.verify(serverSecret, got)).isTrue();
+        assertThat(json(got).path("type").asText()).isEqualTo("task.succeeded");
+        assertThat(json(got).path("data").path("id").asText()).isEqualTo(retried.json().path("id").asText());
+        assertThat(json(got).path("data").path("retryOf").asText()).isEqualTo(first);
+    }
+
+    @Test
     void aSubscriptionIsCreatedWithItsSecretShownOnceAndReceivesSignedDeliveriesWithALog() throws Exception {
         drain();
         Api.Reply created = post("webhooks", "{\"url\":\"" + receiver.url("/sub") + "\",\"types\":[\"echo\"],"

@@ -2,6 +2,7 @@ package io.asyncreply.web.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.asyncreply.engine.CallbackCheck;
 import io.asyncreply.engine.TaskService;
 import io.asyncreply.handlers.Builtins;
 import io.asyncreply.store.ClaimRequest;
@@ -63,6 +64,11 @@ public final class TestApps implements AutoCloseable {
 
     /** An app with 1 worker, a queue of 10 and the memory store, plus {@code overrides}. */
     public static TestApps start(Map<String, String> overrides) {
+        return start(overrides, CallbackCheck.ANY);
+    }
+
+    /** {@link #start(Map)} whose service judges callbacks with {@code callbacks}. */
+    public static TestApps start(Map<String, String> overrides, CallbackCheck callbacks) {
         Map<String, String> s = new HashMap<>();
         s.put("asyncreply.store", "memory");
         s.put("asyncreply.workers", "1");
@@ -74,7 +80,8 @@ public final class TestApps implements AutoCloseable {
         Gate gate = new Gate();
         TaskService service = TaskService.builder().store(store).workers(config.workers())
                 .queueCapacity(config.queueCapacity()).retention(config.retention(), config.retainMaxTasks())
-                .shutdownGrace(Duration.ofSeconds(2)).handlers(Builtins.all()).handler(gate).build();
+                .shutdownGrace(Duration.ofSeconds(2)).handlers(Builtins.all()).handler(gate).callbackCheck(callbacks)
+                .build();
         return new TestApps(new App(service, config, new EventStreams(service, events, config.retryAfterSeconds(), "")),
                 store, gate);
     }
