@@ -24,8 +24,9 @@
 #   BENCH_OUT        where the results go (default bench/results)
 #   BENCH_JFR=1      record a JFR file per container run into bench/target/run/jfr/
 #   BENCH_SKIP_BUILD=1  reuse the last build
-#   BENCH_SSE_EVENTS (200) and BENCH_SSE_STREAMS (10000): events timed per configuration and streams
-#                    held open by the sse section
+#   BENCH_SSE_EVENTS (200), BENCH_SSE_WARMUP (3000) and BENCH_SSE_STREAMS (10000): events timed per
+#                    configuration, events before them (so that both JVMs have compiled the path), and
+#                    streams held open by the sse section
 #
 # Everything listens on 127.0.0.1 only. Results: bench/results/*.csv, *.txt and *.png (small, kept in
 # git); logs and the container under bench/target/run/ (not kept).
@@ -547,7 +548,7 @@ if has sse; then
     rm -f "$ROOT/web/target/multinode/sse-benchmark.txt"
     (cd "$ROOT" && CI=true mvn -B -q -pl web -am verify -Dit.test=SseBenchmark -Dtest=none \
         -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false -Dcontainers.skip=true \
-        -Dsse.bench.events="${BENCH_SSE_EVENTS:-200}" -Dsse.bench.streams="${BENCH_SSE_STREAMS:-10000}") \
+        -Dsse.bench.events="${BENCH_SSE_EVENTS:-200}" -Dsse.bench.warmup="${BENCH_SSE_WARMUP:-3000}" -Dsse.bench.streams="${BENCH_SSE_STREAMS:-10000}") \
         >"$LOGS/sse.log" 2>&1 || die "sse (see $LOGS/sse.log)"
     cp "$ROOT/web/target/multinode/sse-benchmark.txt" "$OUT/sse.txt"
     log "sse: $(tr '\n' ' ' <"$OUT/sse.txt")"

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  * CI=true mvn -B -pl web -am verify -Dit.test=SseBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dcontainers.skip=true [-Dsse.bench.events=200] [-Dsse.bench.streams=10000]
+ *     -Dcontainers.skip=true [-Dsse.bench.events=200] [-Dsse.bench.warmup=3000] [-Dsse.bench.streams=10000]
  * </pre>
  *
  * <p>Nodes are separate JVMs ({@link ServerProcess}: embedded Jetty 12, full JIT); results are
@@ -72,6 +72,8 @@ import org.junit.jupiter.api.Test;
 class SseBenchmark {
     private static final int EVENTS = Integer.getInteger("sse.bench.events", 200);
     private static final int STREAMS = Integer.getInteger("sse.bench.streams", 10_000);
+    /** Events before the measured ones, enough for both JVMs to compile the path (C2 needs thousands of calls). */
+    private static final int WARMUP = Integer.getInteger("sse.bench.warmup", 3_000);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -135,7 +137,7 @@ class SseBenchmark {
             toClose.add(w);
             watches.add(w);
         }
-        int warmup = Math.max(50, EVENTS / 4);
+        int warmup = WARMUP;
         List<List<Double>> perWatch = new ArrayList<>();
         watches.forEach(w -> perWatch.add(new ArrayList<>()));
         List<List<Double>> perWatchSinceChange = new ArrayList<>();
