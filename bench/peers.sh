@@ -22,7 +22,9 @@
 #   PEERS_WARMUP (2000: tasks stored and drained in each JVM before its figures; 0 for none),
 #   PEERS_JVM_OPTS ("-Xms1g -Xmx1g"), BENCH_PG_URL (jdbc:postgresql://127.0.0.1:5432/test?user=postgres;
 #   each system gets the schema peers_<system>, dropped and created for every figure and dropped after),
-#   BENCH_OUT (bench/results), BENCH_SKIP_BUILD=1 (reuse the last build).
+#   BENCH_OUT (bench/results), BENCH_SKIP_BUILD=1 (reuse the last build), PEERS_TASK_LOG (off: asyncreply's
+#   task log, one INFO line per task ended, is turned down to WARNING by bench/peers-logging.properties, as the
+#   peers log nothing per task; on: the JDK's logging defaults, the line written to the run's .err file).
 # Results: $BENCH_OUT/peers.csv (every figure of every round), peers_medians.csv, peers_summary.txt (the
 # table, with the machine, versions and every system's settings); logs in bench/target/peers/logs/.
 set -euo pipefail
@@ -36,6 +38,7 @@ ROUNDS=${PEERS_ROUNDS:-3}
 SYSTEMS=${PEERS_SYSTEMS:-asyncreply db-scheduler jobrunr asyncreply-h2 asyncreply-memory}
 PG_URL=${BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
 JVM_OPTS=${PEERS_JVM_OPTS:--Xms1g -Xmx1g}
+TASK_LOG=${PEERS_TASK_LOG:-off}
 
 log() { printf '%s [peers] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
@@ -51,7 +54,9 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
     (cd "$ROOT" && mvn -B -q -Pbench -Dmaven.test.skip=true package -pl bench -am)
 fi
 CP="$BENCH/target/classes:$(cat "$BENCH/target/classpath.txt")"
-PROPS=(-Dpeers.pg.url="$PG_URL" -Dpeers.work="$WORK" -Dpeers.clk.tck="$(getconf CLK_TCK)"
+LOGGING=()
+[ "$TASK_LOG" = on ] || LOGGING=(-Djava.util.logging.config.file="$BENCH/peers-logging.properties")
+PROPS=("${LOGGING[@]}" -Dpeers.pg.url="$PG_URL" -Dpeers.work="$WORK" -Dpeers.clk.tck="$(getconf CLK_TCK)"
     -Dpeers.tasks="${PEERS_TASKS:-20000}" -Dpeers.big="${PEERS_BIG:-100000}"
     -Dpeers.pickups="${PEERS_PICKUPS:-200}" -Dpeers.gap.ms="${PEERS_GAP_MS:-50}"
     -Dpeers.warmup="${PEERS_WARMUP:-2000}"

@@ -217,6 +217,10 @@ final class AsyncreplyPeer implements Peer {
         s.put("low_latency", "nothing to set: a local submission wakes a worker");
         s.put("batch", batchCall());
         s.put("client", "a TaskService whose one worker is held by a task of another type");
+        s.put("task_log", System.getLogger("io.asyncreply.engine.TaskLog").isLoggable(System.Logger.Level.INFO)
+                ? "on: one INFO line per task ended, through JUL's ConsoleHandler to the run's .err file"
+                : "off: logger io.asyncreply.engine.TaskLog at WARNING (bench/peers-logging.properties), as the peers"
+                        + " log nothing per task; PEERS_TASK_LOG=on keeps it");
         return s;
     }
 }
