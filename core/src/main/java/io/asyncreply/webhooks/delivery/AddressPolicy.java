@@ -26,13 +26,10 @@ import java.util.regex.Pattern;
  * addresses resolved then, so a name that changed to a private address since (DNS rebinding) is
  * refused at send time.
  *
- * <p>Hazard (the residual window): the JDK's HTTP client resolves the name again when it connects
- * and offers no way to connect to an address chosen beforehand while keeping the name for TLS and
- * {@code Host}. Both lookups go through the JVM's address cache, which keeps a successful lookup
- * for 30 s by default whatever the DNS record's TTL says ({@code networkaddress.cache.ttl}), so the
- * client connects to an address checked here unless the cache entry expires in the moment between
- * the check and the connect. A deployment that sets {@code networkaddress.cache.ttl=0} widens that
- * window to a second lookup an attacker controls; don't, or put an egress proxy in front.
+ * <p>The sender connects to an address checked here ({@link Verdict.Allowed#addresses()}), never
+ * to what the name resolves to later: the name is only the request's {@code Host} and its TLS
+ * server name. Hazard: a host allowed by name ({@code Allowed} with no addresses) is resolved when
+ * the sender connects; the allow-list trusts that name, whatever it resolves to.
  */
 public final class AddressPolicy {
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");

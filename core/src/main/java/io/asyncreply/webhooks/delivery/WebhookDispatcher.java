@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Sends the outbox: claims due deliveries from the {@link WebhookStore} with a lease, sends each on
@@ -96,7 +97,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.callbackKey = settings.callbackSecret() == null ? null : Secrets.key(settings.callbackSecret());
         this.senders = Executors.newFixedThreadPool(settings.concurrency(), named("asyncreply-webhook-sender"));
         this.deadlines = Executors.newSingleThreadScheduledExecutor(named("asyncreply-webhook-deadline"));
-        this.sender = new Sender(settings, deadlines);
+        this.sender = new Sender(settings, deadlines, (SSLSocketFactory) SSLSocketFactory.getDefault());
         this.loop = named("asyncreply-webhooks").newThread(this::run);
     }
 
@@ -298,7 +299,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         if (d.traceparent() != null) {
             headers.add(new String[] {"traceparent", d.traceparent()});
         }
-        Sender.Result r = sender.send(URI.create(d.url()), body, headers);
+        Sender.Result r = sender.send(URI.create(d.url()), ((AddressPolicy.Verdict.Allowed) v).addresses(), body, headers);
         if (r.status() == null) {
             return retryOrFail(d, null, r.error());
         }
