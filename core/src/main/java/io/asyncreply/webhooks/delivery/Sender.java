@@ -38,8 +38,9 @@ import javax.net.ssl.SSLSocketFactory;
  * <p>No proxy, no redirects followed (a 3xx is an answer like any other), {@code Connection: close}
  * (one exchange per connection), a connect timeout, a read timeout per read, a deadline on the
  * whole exchange, the status line read from at most {@value #MAX_HEAD_BYTES} bytes (interim 1xx
- * answers skipped), and at most {@code maxResponseBytes} of what follows read and dropped, so the
- * receiver is not cut off while it writes a short answer.
+ * answers skipped), and the rest of the answer read and dropped as far as its framing says, at
+ * most {@code maxResponseBytes} of its body, so the receiver is not cut off while it writes a
+ * short answer.
  *
  * <p>Why not the JDK's HTTP clients: {@code HttpURLConnection} and {@code java.net.http.HttpClient}
  * resolve the name themselves when they connect and cannot be given the address that was checked
@@ -112,7 +113,7 @@ final class Sender {
             out.flush();
             InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
             int status = status(in);
-            drop(in);
+            drop(in, status);
             return new Result(status, null);
         } catch (SocketTimeoutException e) {
             return new Result(null, "timeout");
@@ -248,17 +249,69 @@ final class Sender {
         throw new IOException("line too long");
     }
 
-    /** Reads and drops the rest of the answer, up to the head's bound plus {@code maxResponseBytes}. */
-    private void drop(InputStream in) {
-        byte[] buf = new byte[4096];
-        long left = (long) MAX_HEAD_BYTES * 2 + maxResponseBytes;
+    /**
+     * Reads and drops the rest of the answer: its headers, then its body as far as its framing
+     * ({@code Content-Length} or chunked) says and at most {@code maxResponseBytes}. It stops at the
+     * end of the answer, so a receiver that keeps the connection open despite {@code Connection:
+     * close} does not hold the sender until the read timeout; without framing, the body ends with
+     * the connection.
+     */
+    private void drop(InputStream in, int status) {
         try {
-            int n;
-            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) >= 0) {
-                left -= n;
+            long length = -1;
+            boolean chunked = false;
+            int read = 0;
+            for (String h = line(in); !h.isEmpty(); h = line(in)) {
+                read += h.length();
+                if (read > MAX_HEAD_BYTES * 2) {
+                    return;
+                }
+                int colon = h.indexOf(':');
+                String name = colon <= 0 ? "" : h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String value = colon <= 0 ? "" : h.substring(colon + 1).trim();
+                if (name.equals("content-length")) {
+                    length = Long.parseLong(value);
+                } else if (name.equals("transfer-encoding")) {
+                    chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+                }
             }
-        } catch (IOException e) {
+            if (status == 204 || status == 304 || status == 101) {
+                return; // no body
+            }
+            long budget = maxResponseBytes;
+            if (!chunked) {
+                skip(in, length >= 0 ? Math.min(length, budget) : budget);
+                return;
+            }
+            while (budget > 0) {
+                String size = line(in);
+                int semi = size.indexOf(';');
+                long n = Long.parseLong((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
+                if (n <= 0) {
+                    return; // the last chunk; trailers are dropped with the connection
+                }
+                long take = Math.min(n, budget);
+                skip(in, take);
+                budget -= take;
+                if (take < n) {
+                    return;
+                }
+                line(in); // the chunk's CR LF
+            }
+        } catch (IOException | NumberFormatException e) {
             // the status is known; what the rest did does not matter
+        }
+    }
+
+    private static void skip(InputStream in, long n) throws IOException {
+        byte[] buf = new byte[(int) Math.min(4096, Math.max(1, n))];
+        long left = n;
+        while (left > 0) {
+            int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (r < 0) {
+                return;
+            }
+            left -= r;
         }
     }
 

@@ -2,6 +2,7 @@ package io.asyncreply.webhooks.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -96,6 +97,11 @@ class SenderTest {
 
     /** Accepts one connection, reads the request's head and body, answers {@code answer} (null: never). */
     private CompletableFuture<String> serveOnce(String answer) throws IOException {
+        return serveOnce(answer, false);
+    }
+
+    /** {@link #serveOnce(String)}; {@code keepOpen}: the connection stays open after the answer until the client closes it. */
+    private CompletableFuture<String> serveOnce(String answer, boolean keepOpen) throws IOException {
         server = new ServerSocket(0, 1, LOOPBACK);
         CompletableFuture<String> request = new CompletableFuture<>();
         Thread t = new Thread(() -> {
@@ -105,6 +111,9 @@ class SenderTest {
                 if (answer != null) {
                     s.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
                     s.getOutputStream().flush();
+                    if (keepOpen) {
+                        s.getInputStream().read();
+                    }
                 } else {
                     s.getInputStream().read(); // until the client gives up
                 }
@@ -170,6 +179,28 @@ class SenderTest {
                 List.of(LOOPBACK), BODY, HEADERS);
 
         assertThat(r.status()).isEqualTo(429);
+    }
+
+    @Test
+    void anAnswerIsReadToTheEndItsLengthGivesWhenTheReceiverKeepsTheConnectionOpen() throws Exception {
+        serveOnce("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", true);
+
+        // the read timeout is far longer than the test's bound: only the answer's framing can end the read in time
+        Sender.Result r = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> sender(Duration.ofSeconds(60))
+                .send(URI.create("http://hooks.invalid:" + port() + "/"), List.of(LOOPBACK), BODY, HEADERS));
+
+        assertThat(r).isEqualTo(new Sender.Result(200, null));
+    }
+
+    @Test
+    void aChunkedAnswerIsReadToItsLastChunkWhenTheReceiverKeepsTheConnectionOpen() throws Exception {
+        serveOnce("HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\noops\r\n"
+                + "3\r\n!!!\r\n0\r\n\r\n", true);
+
+        Sender.Result r = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> sender(Duration.ofSeconds(60))
+                .send(URI.create("http://hooks.invalid:" + port() + "/"), List.of(LOOPBACK), BODY, HEADERS));
+
+        assertThat(r).isEqualTo(new Sender.Result(500, null));
     }
 
     @Test
