@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncreply.task.TaskStatus;
-import io.asyncreply.web.auth.AuthFilter;
 import io.asyncreply.web.testing.TestApps;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.Response;
@@ -18,13 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.glassfish.jersey.servlet.ServletContainer;
-import org.glassfish.jersey.test.DeploymentContext;
-import org.glassfish.jersey.test.JerseyTest;
-import org.glassfish.jersey.test.ServletDeploymentContext;
-import org.glassfish.jersey.test.grizzly.GrizzlyWebTestContainerFactory;
-import org.glassfish.jersey.test.spi.TestContainerFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,31 +26,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * process, in Jersey's servlet container on Grizzly: {@code new ApiApplication(app)} over a task service
  * with one worker, the built-in handlers and a {@code gate} task that runs until the test opens it.
  */
-class ApiResourcesTest extends JerseyTest {
+class ApiResourcesTest extends ApiJerseyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private TestApps t;
 
     /** Jersey's servlet container, as in the WAR (the resources read the servlet request). */
-    @Override
-    protected TestContainerFactory getTestContainerFactory() {
-        return new GrizzlyWebTestContainerFactory();
-    }
 
     @Override
-    protected DeploymentContext configureDeployment() {
-        t = TestApps.start(Map.of("asyncreply.wait.max", "1s"));
-        return ServletDeploymentContext.forServlet(new ServletContainer(new ApiApplication(t.app)))
-                .addFilter(AuthFilter.class, "auth").build();
-    }
-
-    @AfterEach
-    @Override
-    public void tearDown() throws Exception {
-        try {
-            super.tearDown();
-        } finally {
-            t.close();
-        }
+    protected TestApps startApp() {
+        return TestApps.start(Map.of("asyncreply.wait.max", "1s"));
     }
 
     // ------------------------------------------------------------------ GET /tasks/{id}

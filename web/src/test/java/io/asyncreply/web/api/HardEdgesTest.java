@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.asyncreply.task.TaskStatus;
-import io.asyncreply.web.auth.AuthFilter;
 import io.asyncreply.web.testing.TestApps;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -25,13 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.glassfish.jersey.servlet.ServletContainer;
-import org.glassfish.jersey.test.DeploymentContext;
-import org.glassfish.jersey.test.JerseyTest;
-import org.glassfish.jersey.test.ServletDeploymentContext;
-import org.glassfish.jersey.test.grizzly.GrizzlyWebTestContainerFactory;
-import org.glassfish.jersey.test.spi.TestContainerFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,35 +33,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * servlet container on Grizzly over real HTTP: results that could break the task JSON or run from
  * the API's origin, forged cursors, bad filters, and the bound on held long-polls.
  */
-class HardEdgesTest extends JerseyTest {
+class HardEdgesTest extends ApiJerseyTest {
     /** A strict parser: no BOM, comments or trailing tokens accepted inside a document. */
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonParser.Feature.ALLOW_COMMENTS).build();
-    private TestApps t;
 
     /** Jersey's servlet container, as in the WAR (the resources read the servlet request). */
-    @Override
-    protected TestContainerFactory getTestContainerFactory() {
-        return new GrizzlyWebTestContainerFactory();
-    }
 
     @Override
-    protected DeploymentContext configureDeployment() {
-        t = TestApps.start(Map.of("asyncreply.wait.max", "10s", "asyncreply.wait.max-held", "2",
+    protected TestApps startApp() {
+        return TestApps.start(Map.of("asyncreply.wait.max", "10s", "asyncreply.wait.max-held", "2",
                 "asyncreply.queue.capacity", "100"));
-        return ServletDeploymentContext.forServlet(new ServletContainer(new ApiApplication(t.app)))
-                .addFilter(AuthFilter.class, "auth").build();
-    }
-
-    @AfterEach
-    @Override
-    public void tearDown() throws Exception {
-        try {
-            super.tearDown();
-        } finally {
-            t.close();
-        }
     }
 
     // ------------------------------------------------------------------ D4: results inlined as is

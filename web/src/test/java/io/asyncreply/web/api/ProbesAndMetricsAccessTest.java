@@ -17,13 +17,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.glassfish.jersey.servlet.ServletContainer;
-import org.glassfish.jersey.test.DeploymentContext;
 import org.glassfish.jersey.test.JerseyTest;
-import org.glassfish.jersey.test.ServletDeploymentContext;
-import org.glassfish.jersey.test.TestProperties;
-import org.glassfish.jersey.test.grizzly.GrizzlyWebTestContainerFactory;
-import org.glassfish.jersey.test.spi.TestContainerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * HTTP in Jersey's servlet container on Grizzly, with a store the test can make unreachable and a
  * caller the test chooses (as the authentication filter would set it).
  */
-class ProbesAndMetricsAccessTest extends JerseyTest {
+class ProbesAndMetricsAccessTest extends ApiJerseyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The caller every request is made by; the filter below sets it, as the authentication filter does. */
     static volatile Caller caller = Caller.ANONYMOUS;
@@ -41,7 +35,6 @@ class ProbesAndMetricsAccessTest extends JerseyTest {
     Map<String, String> settings() {
         return new HashMap<>(Map.of("asyncreply.queue.capacity", "2"));
     }
-    private TestApps t;
 
     /** Stands for the authentication filter: every request is made by {@link #caller}. */
     public static final class As implements Filter {
@@ -56,16 +49,13 @@ class ProbesAndMetricsAccessTest extends JerseyTest {
     }
 
     @Override
-    protected TestContainerFactory getTestContainerFactory() {
-        return new GrizzlyWebTestContainerFactory();
+    protected TestApps startApp() {
+        return TestApps.start(settings());
     }
 
     @Override
-    protected DeploymentContext configureDeployment() {
-        forceSet(TestProperties.CONTAINER_PORT, "0"); // any free port: other builds may hold Jersey's 9998
-        t = TestApps.start(settings());
-        return ServletDeploymentContext.forServlet(new ServletContainer(new ApiApplication(t.app)))
-                .addFilter(As.class, "as").build();
+    protected Class<? extends Filter> callerFilter() {
+        return As.class;
     }
 
     @AfterEach
@@ -74,7 +64,6 @@ class ProbesAndMetricsAccessTest extends JerseyTest {
         try {
             super.tearDown();
         } finally {
-            t.close();
             caller = Caller.ANONYMOUS;
         }
     }

@@ -7,20 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncreply.engine.SubmitRequest;
 import io.asyncreply.task.Submission;
 import io.asyncreply.task.TaskStatus;
-import io.asyncreply.web.auth.AuthFilter;
 import io.asyncreply.web.testing.TestApps;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import org.glassfish.jersey.servlet.ServletContainer;
-import org.glassfish.jersey.test.DeploymentContext;
-import org.glassfish.jersey.test.JerseyTest;
-import org.glassfish.jersey.test.ServletDeploymentContext;
-import org.glassfish.jersey.test.grizzly.GrizzlyWebTestContainerFactory;
-import org.glassfish.jersey.test.spi.TestContainerFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,31 +20,13 @@ import org.junit.jupiter.api.Test;
  * the service refuses now is {@code 400 invalid-option}, a task that is not FAILED or CANCELLED
  * {@code 409 not-retryable}.
  */
-class RetryResourceTest extends JerseyTest {
+class RetryResourceTest extends ApiJerseyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private TestApps t;
     private volatile String refusal; // read by the service's callback check; no initializer (set up in super())
 
     @Override
-    protected TestContainerFactory getTestContainerFactory() {
-        return new GrizzlyWebTestContainerFactory();
-    }
-
-    @Override
-    protected DeploymentContext configureDeployment() {
-        t = TestApps.start(Map.of(), url -> refusal);
-        return ServletDeploymentContext.forServlet(new ServletContainer(new ApiApplication(t.app)))
-                .addFilter(AuthFilter.class, "auth").build();
-    }
-
-    @AfterEach
-    @Override
-    public void tearDown() throws Exception {
-        try {
-            super.tearDown();
-        } finally {
-            t.close();
-        }
+    protected TestApps startApp() {
+        return TestApps.start(Map.of(), url -> refusal);
     }
 
     private String queuedWithCallback() {
