@@ -15,6 +15,8 @@ import io.asyncreply.task.TaskResult;
 import io.asyncreply.webhooks.Delivery;
 import io.asyncreply.webhooks.DeliveryState;
 import io.asyncreply.webhooks.WebhookSubscription;
+import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,7 +72,11 @@ class WebhookDispatcherTest {
     }
 
     private WebhookSettings settings(String allow) {
-        return WebhookSettings.of(secret, AddressPolicy.parse(allow)).withTimeouts(Duration.ofSeconds(2),
+        return settings(AddressPolicy.parse(allow));
+    }
+
+    private WebhookSettings settings(AddressPolicy policy) {
+        return WebhookSettings.of(secret, policy).withTimeouts(Duration.ofSeconds(2),
                 Duration.ofSeconds(2)).withBackoff(new Backoff(Duration.ofMillis(50), 2, Duration.ofMillis(200), 4, 0.2))
                 .withPoll(Duration.ofMillis(50));
     }
@@ -189,6 +195,22 @@ class WebhookDispatcherTest {
                 .map(Delivery::state).orElse(null) == DeliveryState.FAILED);
         assertThat(store.webhooks().delivery(id).orElseThrow().lastStatus()).isEqualTo(302);
         assertThat(receiver.requests.poll(300, TimeUnit.MILLISECONDS)).as("/elsewhere is never asked").isNull();
+    }
+
+    @Test
+    void theRequestGoesToTheAddressTheAllowListCheckedNotToASecondLookupOfTheName() throws Exception {
+        // the check's resolver answers 127.0.0.1 for a name the JVM itself cannot resolve (RFC 6761 .invalid):
+        // the delivery arrives only if the sender connects to the address that was checked
+        AddressPolicy policy = AddressPolicy.parse("127.0.0.1", host -> new InetAddress[] {
+            InetAddress.getByName("127.0.0.1")});
+        dispatcher(settings(policy), "n1");
+        int port = URI.create(receiver.url("/")).getPort();
+        submit("http://rebound.invalid:" + port + "/rebind");
+
+        Receiver.Request r = receiver.next();
+        assertThat(r.path()).isEqualTo("/rebind");
+        assertThat(r.headers().get("host")).isEqualTo("rebound.invalid:" + port);
+        await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.contains("delivered"));
     }
 
     @Test
