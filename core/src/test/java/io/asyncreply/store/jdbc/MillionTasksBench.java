@@ -3,8 +3,6 @@ package io.asyncreply.store.jdbc;
 import io.asyncreply.engine.TaskService;
 import io.asyncreply.task.TaskQuery;
 import io.asyncreply.task.TaskStatus;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * Not a test: measures the dashboard's reads with 1,000,000 tasks in the store, on PostgreSQL (a
@@ -37,21 +34,7 @@ public final class MillionTasksBench {
     static final int N = 1_000_000;
 
     public static void main(String[] args) throws Exception {
-        for (String db : args.length == 0 ? new String[] {"h2", "postgresql"} : args) {
-            if (db.equals("h2")) {
-                Path dir = Files.createTempDirectory("million-h2");
-                JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tasks"), "sa", "");
-                try {
-                    run("H2 2.5", pool);
-                } finally {
-                    pool.dispose();
-                }
-            } else {
-                try (TestPostgres pg = TestPostgres.freshSchema()) {
-                    run("PostgreSQL", pg.dataSource());
-                }
-            }
-        }
+        BenchDatabases.each(args, "million", MillionTasksBench::run);
     }
 
     private static void run(String name, DataSource ds) throws Exception {

@@ -1,8 +1,6 @@
 package io.asyncreply.store.jdbc;
 
 import io.asyncreply.engine.TaskService;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,7 +9,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * Not a test: the count of queued and running tasks per type behind {@code TaskService.typeInfos()}
@@ -28,21 +25,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
  */
 public final class TypeCountsBench {
     public static void main(String[] args) throws Exception {
-        for (String db : args.length == 0 ? new String[] {"h2", "postgresql"} : args) {
-            if (db.equals("h2")) {
-                Path dir = Files.createTempDirectory("typecounts-h2");
-                JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tasks"), "sa", "");
-                try {
-                    run("H2 2.5", pool);
-                } finally {
-                    pool.dispose();
-                }
-            } else {
-                try (TestPostgres pg = TestPostgres.freshSchema()) {
-                    run("PostgreSQL", pg.dataSource());
-                }
-            }
-        }
+        BenchDatabases.each(args, "typecounts", TypeCountsBench::run);
     }
 
     private static void run(String name, DataSource ds) throws Exception {
