@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Claims: picks ready rows of the requested types, decides each with {@link Transitions#claim},
- * writes them with their {@code started} events, in one transaction.
+ * writes them with their {@code started} events, in one transaction. On PostgreSQL a claim that
+ * serves no limited type is one statement instead ({@link PgClaim}).
  *
  * <p>PostgreSQL: the ready rows are picked {@code FOR UPDATE SKIP LOCKED}, so claimers on every
  * node pass each other. H2: under an in-process lock (H2 is embedded, so its claimers share this
@@ -39,15 +40,21 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Claims {
     private final Dialect dialect;
     private final Transactions tx;
+    /** PostgreSQL: the one-statement claim of types without limits (null on H2). */
+    private final PgClaim pg;
     /** H2 only: serializes claims within this JVM. */
     private final ReentrantLock lock = new ReentrantLock();
 
-    Claims(Dialect dialect, Transactions tx) {
+    Claims(Dialect dialect, Transactions tx, PgClaim pg) {
         this.dialect = dialect;
         this.tx = tx;
+        this.pg = pg;
     }
 
     List<ClaimedTask> claim(ClaimRequest request) {
+        if (pg != null && !servesLimited(request)) {
+            return pg.claim(request, unlimitedTypes(request, List.of()), request.types() == null);
+        }
         if (dialect.pg) {
             return claimNow(request);
         }
@@ -188,11 +195,19 @@ final class Claims {
         return (int) Math.max(0, n);
     }
 
-    private void readUnlimited(Connection c, ClaimRequest r, List<String> limited, int limit, boolean settingsSent,
-            List<Ready> ready) throws SQLException {
-        boolean exclude = r.types() == null;
+    private static boolean servesLimited(ClaimRequest r) {
+        for (String type : r.limits().keySet()) {
+            if (r.serves(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The types a claim takes without limits, or (when it takes every type) the limited ones to leave out. */
+    private static List<String> unlimitedTypes(ClaimRequest r, List<String> limited) {
         List<String> types = new ArrayList<>();
-        if (exclude) {
+        if (r.types() == null) {
             types.addAll(limited);
         } else {
             for (String t : r.types()) {
@@ -201,6 +216,13 @@ final class Claims {
                 }
             }
         }
+        return types;
+    }
+
+    private void readUnlimited(Connection c, ClaimRequest r, List<String> limited, int limit, boolean settingsSent,
+            List<Ready> ready) throws SQLException {
+        boolean exclude = r.types() == null;
+        List<String> types = unlimitedTypes(r, limited);
         String select = dialect.selectReadyUnlimited(exclude);
         // PostgreSQL: the planner settings and the read go in one round trip (two statements).
         String sql = dialect.orderedIndexOnly == null || settingsSent ? select : dialect.orderedIndexOnly + "; " + select;

@@ -121,7 +121,7 @@ public final class JdbcTaskStore implements TaskStore {
         this.feed = feed;
         this.log = log;
         this.tx = new Transactions(dataSource, dialect, feed, log, settings.chunk);
-        this.claims = new Claims(dialect, tx);
+        this.claims = new Claims(dialect, tx, dialect.pg ? new PgClaim(dataSource, dialect, feed) : null);
         this.changes = new Changes(dataSource, dialect, tx);
         this.purge = new Purge(dataSource, dialect, tx, settings.chunk);
         this.nodes = new Nodes(dataSource, dialect);
