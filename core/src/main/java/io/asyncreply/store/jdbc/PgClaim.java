@@ -38,6 +38,10 @@ import javax.sql.DataSource;
  */
 final class PgClaim {
     private static final int TX_ATTEMPTS = 3;
+    /** Instants travel as microseconds since the epoch both ways (see {@link Sql#getMicros}). */
+    private static final String TS = "(TIMESTAMPTZ 'epoch' + CAST(? AS bigint) * INTERVAL '1 microsecond')";
+    /** {@link Dialect#SNAPSHOT}, its instants as microseconds (exact: whole milliseconds, and rounding to the microsecond). */
+    static final String SNAPSHOT_MICROS = micros(Dialect.SNAPSHOT);
     /** The order the rows were picked in (the ready index's), so that workers start them in it. */
     private static final Comparator<Picked> READY_ORDER = Comparator.comparingInt((Picked p) -> -p.before().priority())
             .thenComparing(p -> p.before().runAt()).thenComparingLong(Picked::seq);
@@ -57,24 +61,32 @@ final class PgClaim {
         }
     }
 
+    static String micros(String columns) {
+        String out = columns;
+        for (String c : new String[] {"submitted_at", "started_at", "finished_at", "run_at", "expires_at", "lease_until"}) {
+            out = out.replaceFirst("\\b" + c + "\\b", "CAST(EXTRACT(EPOCH FROM " + c + ") * 1000000 AS bigint) AS " + c);
+        }
+        return out;
+    }
+
     /**
      * Parameters: 1 now (run_at), 2 now (expiry), 3 types, 4 limit, 5 now (started), 6 owner, 7 lease
      * until, 8 now (event), 9 node, [10 channel].
      */
     private static String build(Dialect d, boolean exclude, boolean notify) {
-        return "WITH p AS (SELECT " + Dialect.SNAPSHOT + ", payload, payload_type FROM " + d.tasks + " t "
-                + "WHERE status = 'QUEUED' AND run_at <= ? AND (expires_at IS NULL OR expires_at > ?) "
+        return "WITH p AS (SELECT " + SNAPSHOT_MICROS + ", payload, payload_type FROM " + d.tasks + " t "
+                + "WHERE status = 'QUEUED' AND run_at <= " + TS + " AND (expires_at IS NULL OR expires_at > " + TS + ") "
                 + (exclude ? "AND NOT (type = ANY(?)) " : "AND type = ANY(?) ")
                 + "AND NOT EXISTS (SELECT 1 FROM " + d.types + " x WHERE x.type = t.type AND x.paused) "
-                + "ORDER BY priority DESC, run_at, seq LIMIT ? FOR UPDATE OF t SKIP LOCKED), "
-                + "u AS (UPDATE " + d.tasks + " t SET status = 'RUNNING', attempts = t.attempts + 1, started_at = ?, "
+                + "ORDER BY t.priority DESC, t.run_at, t.seq LIMIT ? FOR UPDATE OF t SKIP LOCKED), " // t.: not the output columns
+                + "u AS (UPDATE " + d.tasks + " t SET status = 'RUNNING', attempts = t.attempts + 1, started_at = " + TS + ", "
                 + "finished_at = NULL, progress = NULL, result = NULL, result_type = NULL, result_size = NULL, "
-                + "result_json = FALSE, cancel_requested = FALSE, run_at = NULL, lease_owner = ?, lease_until = ? "
+                + "result_json = FALSE, cancel_requested = FALSE, run_at = NULL, lease_owner = ?, lease_until = " + TS + " "
                 + "FROM p WHERE t.id = p.id RETURNING t.id, t.status, t.attempts, t.progress, t.started_at, "
                 + "t.finished_at, t.run_at, t.error_code, t.error_message, t.cancel_requested), "
                 + "e AS (INSERT INTO " + d.events + " (task_id, kind, made_at, node, status, attempts, progress, "
                 + "started_at, finished_at, run_at, error_code, error_message, cancel_requested) "
-                + "SELECT u.id, 'started', ?, ?, u.status, u.attempts, u.progress, u.started_at, u.finished_at, "
+                + "SELECT u.id, 'started', " + TS + ", ?, u.status, u.attempts, u.progress, u.started_at, u.finished_at, "
                 + "u.run_at, u.error_code, u.error_message, u.cancel_requested FROM u) "
                 + "SELECT p.*, set_config('synchronous_commit', 'off', true)" + (notify ? ", pg_notify(?, '')" : "")
                 + " FROM p JOIN u ON u.id = p.id"; // no ORDER BY: it would need a sort, which the settings forbid
@@ -105,14 +117,15 @@ final class PgClaim {
         List<ClaimedTask> out = new ArrayList<>(r.max());
         try (PreparedStatement ps = c.prepareStatement(sql[(exclude ? 1 : 0) | (channel != null ? 2 : 0)])) {
             int i = 1;
-            Sql.setInstant(ps, i++, r.now());
-            Sql.setInstant(ps, i++, r.now());
+            long now = PgApply.micros(r.now());
+            ps.setLong(i++, now);
+            ps.setLong(i++, now);
             ps.setArray(i++, c.createArrayOf("VARCHAR", types.toArray(new String[0])));
             ps.setInt(i++, r.max());
-            Sql.setInstant(ps, i++, r.now());
+            ps.setLong(i++, now);
             ps.setString(i++, r.owner());
-            Sql.setInstant(ps, i++, r.leaseUntil());
-            Sql.setInstant(ps, i++, r.now());
+            ps.setLong(i++, PgApply.micros(r.leaseUntil()));
+            ps.setLong(i++, now);
             ps.setString(i++, r.owner());
             if (channel != null) {
                 ps.setString(i, channel);
@@ -124,7 +137,7 @@ final class PgClaim {
             List<Picked> picked = new ArrayList<>(r.max());
             try (ResultSet rs = ps.getResultSet()) {
                 while (rs.next()) {
-                    picked.add(new Picked(Rows.seq(rs), Rows.leased(rs).task(), rs.getBytes(Rows.EXTRA_1),
+                    picked.add(new Picked(Rows.seq(rs), Rows.task(rs, Sql::getMicros), rs.getBytes(Rows.EXTRA_1),
                             rs.getString(Rows.EXTRA_2)));
                 }
             }

@@ -40,7 +40,17 @@ final class Rows {
         return rs.getLong(1);
     }
 
+    /** How an instant column is read: as a timestamp ({@link Sql#getInstant}) or as microseconds ({@link Sql#getMicros}). */
+    interface Instants {
+        Instant at(ResultSet rs, int index) throws SQLException;
+    }
+
     static Task task(ResultSet rs) throws SQLException {
+        return task(rs, Sql::getInstant);
+    }
+
+    /** A snapshot whose instant columns are read by {@code in}. */
+    static Task task(ResultSet rs, Instants in) throws SQLException {
         String id = rs.getString(2);
         String type = rs.getString(3);
         TaskStatus status = TaskStatus.valueOf(rs.getString(4));
@@ -53,13 +63,17 @@ final class Rows {
         TaskResult result = result(status, resultBytes, resultType, resultSize);
         String message = rs.getString(12);
         String code = rs.getString(15);
-        return new Task(id, type, status, Sql.getInstant(rs, 5), Sql.getInstant(rs, 6), Sql.getInstant(rs, 7),
-                attempts, progress, result, error(code, message), rs.getBoolean(13), Sql.getInstant(rs, 14),
-                owner(rs.getString(16)), rs.getInt(17), Sql.getInstant(rs, 18), rs.getString(19), rs.getString(20));
+        return new Task(id, type, status, in.at(rs, 5), in.at(rs, 6), in.at(rs, 7),
+                attempts, progress, result, error(code, message), rs.getBoolean(13), in.at(rs, 14),
+                owner(rs.getString(16)), rs.getInt(17), in.at(rs, 18), rs.getString(19), rs.getString(20));
     }
 
     static Leased leased(ResultSet rs) throws SQLException {
-        return new Leased(task(rs), rs.getString(LEASE_OWNER), Sql.getInstant(rs, LEASE_UNTIL));
+        return leased(rs, Sql::getInstant);
+    }
+
+    static Leased leased(ResultSet rs, Instants in) throws SQLException {
+        return new Leased(task(rs, in), rs.getString(LEASE_OWNER), in.at(rs, LEASE_UNTIL));
     }
 
     private static TaskResult result(TaskStatus status, byte[] bytes, String type, long size) {

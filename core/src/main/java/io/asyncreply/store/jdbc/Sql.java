@@ -108,6 +108,16 @@ final class Sql {
         return t == null ? null : t.toInstant();
     }
 
+    /**
+     * PostgreSQL: an instant selected as whole microseconds since the epoch ({@link PgClaim#micros}).
+     * Cheaper than {@link #getInstant}: the driver builds two {@code GregorianCalendar}s for every
+     * result set and statement that reads or binds a timestamp, which was a sixth of the claimer's CPU.
+     */
+    static Instant getMicros(ResultSet rs, int index) throws SQLException {
+        long v = rs.getLong(index);
+        return rs.wasNull() ? null : Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1_000L);
+    }
+
     static void setBytes(PreparedStatement ps, int index, byte[] value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.VARBINARY);
