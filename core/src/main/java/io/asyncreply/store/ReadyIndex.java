@@ -27,10 +27,24 @@ final class ReadyIndex<E> {
     private record Timed<E>(Instant at, long seq, E entry) {
     }
 
-    private final Comparator<Ready<E>> readyOrder = Comparator.comparingInt((Ready<E> r) -> -r.key().priority())
-            .thenComparing(r -> r.key().runAt()).thenComparingLong(r -> r.key().seq());
-    private final Comparator<Timed<E>> timedOrder = Comparator.comparing((Timed<E> t) -> t.at())
-            .thenComparingLong(Timed::seq);
+    /**
+     * Priority (highest first), run time, then seq. Written out: the chain of {@code Comparator.comparing}
+     * lambdas it replaced was 12% of the samples of a memory-store burn-down (every skip-list step
+     * calls it).
+     */
+    private final Comparator<Ready<E>> readyOrder = (a, b) -> {
+        Key x = a.key();
+        Key y = b.key();
+        int c = Integer.compare(y.priority(), x.priority());
+        if (c == 0) {
+            c = x.runAt().compareTo(y.runAt());
+        }
+        return c != 0 ? c : Long.compare(x.seq(), y.seq());
+    };
+    private final Comparator<Timed<E>> timedOrder = (a, b) -> {
+        int c = a.at().compareTo(b.at());
+        return c != 0 ? c : Long.compare(a.seq(), b.seq());
+    };
     private final Map<String, ConcurrentSkipListSet<Ready<E>>> ready = new ConcurrentHashMap<>();
     private final ConcurrentSkipListSet<Timed<E>> delayed = new ConcurrentSkipListSet<>(timedOrder);
     private final ConcurrentSkipListSet<Timed<E>> expiring = new ConcurrentSkipListSet<>(timedOrder);
