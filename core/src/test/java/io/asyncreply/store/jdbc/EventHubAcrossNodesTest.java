@@ -30,11 +30,10 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opentest4j.TestAbortedException;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A hub on one node hands out the events of tasks that run on another, on H2 (two stores on one
@@ -45,28 +44,19 @@ class EventHubAcrossNodesTest {
     @TempDir
     static Path dir;
     private static JdbcConnectionPool h2;
-    private static TestPostgres postgres;
-    private static String skipped;
+    @RegisterExtension
+    static final PerClassPostgres POSTGRES = new PerClassPostgres();
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
 
     @BeforeAll
     static void openDatabases() {
         h2 = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tasks").toAbsolutePath(), "sa", "");
         h2.setMaxConnections(16);
-        try {
-            postgres = TestPostgres.freshSchema();
-        } catch (TestAbortedException e) {
-            skipped = e.getMessage();
-            System.err.println("EventHubAcrossNodesTest: " + skipped);
-        }
     }
 
     @AfterAll
     static void closeDatabases() throws Exception {
         h2.dispose();
-        if (postgres != null) {
-            postgres.close();
-        }
     }
 
     @AfterEach
@@ -117,8 +107,7 @@ class EventHubAcrossNodesTest {
 
     @Test
     void onPostgresAStreamOnOneNodeSeesEveryEventOfATaskRunOnAnother() throws Exception {
-        Assumptions.assumeTrue(skipped == null, skipped);
-        seesEveryEventOfATaskRunOnAnotherNode(postgres.dataSource());
+        seesEveryEventOfATaskRunOnAnotherNode(POSTGRES.dataSource());
     }
 
     private void seesEveryEventOfATaskRunOnAnotherNode(DataSource db) throws Exception {

@@ -27,13 +27,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.TestAbortedException;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -47,29 +44,12 @@ class PgChangeFeedTest {
     private static final Duration LONG_WAIT = Duration.ofSeconds(60);
     private static final long TIMEOUT_SECONDS = 10;
 
-    private static TestPostgres postgres;
-    private static String skipped;
+    @RegisterExtension
+    static final PerClassPostgres POSTGRES = new PerClassPostgres();
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private final Shared shared = new Shared();
     private String prefix;
-
-    @BeforeAll
-    static void openDatabase() {
-        try {
-            postgres = TestPostgres.freshSchema();
-        } catch (TestAbortedException e) {
-            skipped = e.getMessage();
-            System.err.println("PgChangeFeedTest: " + skipped);
-        }
-    }
-
-    @AfterAll
-    static void closeDatabase() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @BeforeEach
     void freshTables() {
@@ -85,8 +65,7 @@ class PgChangeFeedTest {
     }
 
     private DataSource db() {
-        Assumptions.assumeTrue(skipped == null, skipped);
-        return postgres.dataSource();
+        return POSTGRES.dataSource();
     }
 
     private JdbcTaskStore store(DataSource ds) {
@@ -170,7 +149,7 @@ class PgChangeFeedTest {
         db();
         PGSimpleDataSource unpooled = new PGSimpleDataSource();
         unpooled.setURL(TestPostgres.url());
-        unpooled.setCurrentSchema(postgres.schema());
+        unpooled.setCurrentSchema(POSTGRES.schema());
         FaultyDataSource forB = new FaultyDataSource(unpooled);
         TwoNodes n = aBusyAndBIdle(forB);
         JdbcTaskStore storeB = (JdbcTaskStore) n.b().store();
@@ -229,7 +208,7 @@ class PgChangeFeedTest {
     }
 
     private static void terminate(int pid) throws SQLException {
-        try (Connection c = postgres.dataSource().getConnection();
+        try (Connection c = POSTGRES.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
             ps.setInt(1, pid);
             ps.execute();

@@ -23,12 +23,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.TestAbortedException;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The one-statement claim of PostgreSQL ({@link PgClaim}) says in SQL what {@link Transitions#claim}
@@ -37,26 +34,9 @@ import org.opentest4j.TestAbortedException;
  * touches holds something to clear. Skipped without PostgreSQL unless CI=true ({@link TestPostgres}).
  */
 class PgClaimTest {
-    private static TestPostgres postgres;
-    private static String skipped;
+    @RegisterExtension
+    static final PerClassPostgres POSTGRES = new PerClassPostgres();
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
-
-    @BeforeAll
-    static void openDatabase() {
-        try {
-            postgres = TestPostgres.freshSchema();
-        } catch (TestAbortedException e) {
-            skipped = e.getMessage();
-            System.err.println("PgClaimTest: " + skipped);
-        }
-    }
-
-    @AfterAll
-    static void closeDatabase() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @AfterEach
     void closeAll() throws Exception {
@@ -66,9 +46,8 @@ class PgClaimTest {
     }
 
     private JdbcTaskStore store() {
-        Assumptions.assumeTrue(skipped == null, skipped);
         String prefix = "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
-        JdbcTaskStore s = JdbcTaskStore.builder(postgres.dataSource()).tablePrefix(prefix).build();
+        JdbcTaskStore s = JdbcTaskStore.builder(POSTGRES.dataSource()).tablePrefix(prefix).build();
         toClose.push(s);
         return s;
     }
@@ -93,7 +72,7 @@ class PgClaimTest {
         assertThat(s.progress(retried.id(), 1, 40, t0, "node-a")).isTrue();
         assertThat(s.requeue(retried.id(), 1, new TaskError("handler-error", "boom"), t0.plusMillis(5), t0)).isPresent();
         // a queued row holding, in every column a claim clears, something to clear (no engine path makes it)
-        try (Connection c = postgres.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = POSTGRES.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE " + s.tasksTable() + " SET progress = 30, cancel_requested = TRUE, finished_at = ?, "
                         + "started_at = ?, result = ?, result_type = 'text/plain', result_size = 3, result_json = TRUE, "
                         + "error_code = 'timeout', error_message = 'slow', attempts = 2 WHERE id = ?")) {

@@ -26,13 +26,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.TestAbortedException;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The event log shared by nodes on PostgreSQL: a reader never passes an event whose transaction is
@@ -41,27 +38,10 @@ import org.opentest4j.TestAbortedException;
  * unless CI=true (see {@link TestPostgres}). Each test uses its own table prefix.
  */
 class PgEventLogTest {
-    private static TestPostgres postgres;
-    private static String skipped;
+    @RegisterExtension
+    static final PerClassPostgres POSTGRES = new PerClassPostgres();
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private String prefix;
-
-    @BeforeAll
-    static void openDatabase() {
-        try {
-            postgres = TestPostgres.freshSchema();
-        } catch (TestAbortedException e) {
-            skipped = e.getMessage();
-            System.err.println("PgEventLogTest: " + skipped);
-        }
-    }
-
-    @AfterAll
-    static void closeDatabase() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @BeforeEach
     void freshTables() {
@@ -76,8 +56,7 @@ class PgEventLogTest {
     }
 
     private DataSource db() {
-        Assumptions.assumeTrue(skipped == null, skipped);
-        return postgres.dataSource();
+        return POSTGRES.dataSource();
     }
 
     private JdbcTaskStore store(boolean notify) {

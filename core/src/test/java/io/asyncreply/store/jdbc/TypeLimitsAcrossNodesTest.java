@@ -27,11 +27,10 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opentest4j.TestAbortedException;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Per-type concurrency and rate limits hold across every node sharing a store: each node runs its
@@ -43,28 +42,19 @@ class TypeLimitsAcrossNodesTest {
     @TempDir
     static Path dir;
     private static JdbcConnectionPool h2;
-    private static TestPostgres postgres;
-    private static String skipped;
+    @RegisterExtension
+    static final PerClassPostgres POSTGRES = new PerClassPostgres();
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
 
     @BeforeAll
     static void openDatabases() {
         h2 = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tasks").toAbsolutePath(), "sa", "");
         h2.setMaxConnections(32);
-        try {
-            postgres = TestPostgres.freshSchema();
-        } catch (TestAbortedException e) {
-            skipped = e.getMessage();
-            System.err.println("TypeLimitsAcrossNodesTest: " + skipped);
-        }
     }
 
     @AfterAll
     static void closeDatabases() throws Exception {
         h2.dispose();
-        if (postgres != null) {
-            postgres.close();
-        }
     }
 
     @AfterEach
@@ -75,8 +65,7 @@ class TypeLimitsAcrossNodesTest {
     }
 
     private static DataSource pg() {
-        Assumptions.assumeTrue(skipped == null, skipped);
-        return postgres.dataSource();
+        return POSTGRES.dataSource();
     }
 
     /** Counts how many of its tasks run at once, on every node, and when each starts. */
