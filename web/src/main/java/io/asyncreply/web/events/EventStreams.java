@@ -3,13 +3,13 @@ package io.asyncreply.web.events;
 import io.asyncreply.engine.TaskService;
 import io.asyncreply.events.EventHub;
 import io.asyncreply.web.config.EventsConfig;
+import io.asyncreply.web.timer.OneThreadTimer;
 import jakarta.servlet.ServletContext;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,8 +38,7 @@ public final class EventStreams implements AutoCloseable {
     private final int retryAfterSeconds;
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
-    private ScheduledThreadPoolExecutor timer; // guarded by lock; started with the first stream
-    private Thread timerThread; // guarded by lock
+    private OneThreadTimer timer; // guarded by lock; started with the first stream
     private volatile boolean closed;
 
     /**
@@ -120,7 +119,7 @@ public final class EventStreams implements AutoCloseable {
 
     /** Runs {@code r} on the timer thread after {@code millis} (it must only hand work over). */
     void later(Runnable r, long millis) {
-        ScheduledThreadPoolExecutor t;
+        OneThreadTimer t;
         synchronized (lock) {
             t = timer;
         }
@@ -128,23 +127,16 @@ public final class EventStreams implements AutoCloseable {
             return;
         }
         try {
-            t.schedule(r, Math.max(0, millis), TimeUnit.MILLISECONDS);
+            t.executor().schedule(r, Math.max(0, millis), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closing: every stream is being ended
         }
     }
 
     private void startTimer() {
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, THREAD);
-            th.setDaemon(false); // stopped by close()
-            timerThread = th;
-            return th;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        OneThreadTimer t = OneThreadTimer.create(THREAD, false); // stopped by close()
         long period = Math.max(1, config.heartbeat().toNanos() / 2);
-        t.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+        t.executor().scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
         timer = t;
     }
 
@@ -200,25 +192,12 @@ public final class EventStreams implements AutoCloseable {
     }
 
     private void stopTimer() {
-        ScheduledThreadPoolExecutor t;
-        Thread th;
+        OneThreadTimer t;
         synchronized (lock) {
             t = timer;
-            th = timerThread;
         }
-        if (t == null) {
-            return;
-        }
-        t.shutdownNow();
-        try {
-            if (!t.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.log(Level.WARNING, "{0} did not stop within 5 s", THREAD);
-            }
-            if (th != null) {
-                th.join(1_000);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (t != null) {
+            t.close();
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.asyncreply.web.intake;
 
+import io.asyncreply.web.timer.OneThreadTimer;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,18 +32,13 @@ interface Deadlines extends AutoCloseable {
      * ends long before its deadline is not kept reachable until then.
      */
     static Deadlines start() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "asyncreply-intake-deadlines");
-            t.setDaemon(true); // stopped by close(); never holds anything a client waits for
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        // stopped by close(); never holds anything a client waits for
+        OneThreadTimer timer = OneThreadTimer.create("asyncreply-intake-deadlines", true);
         return new Deadlines() {
             @Override
             public Deadline after(Duration delay, Runnable action) {
                 try {
-                    ScheduledFuture<?> f = timer.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+                    ScheduledFuture<?> f = timer.executor().schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
                     return () -> f.cancel(false);
                 } catch (RejectedExecutionException e) {
                     return () -> { }; // closing (undeploy): the container's async timeout still ends the upload
@@ -52,12 +47,7 @@ interface Deadlines extends AutoCloseable {
 
             @Override
             public void close() {
-                timer.shutdownNow();
-                try {
-                    timer.awaitTermination(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                timer.close();
             }
         };
     }

@@ -2,6 +2,7 @@ package io.asyncreply.web.metrics;
 
 import io.asyncreply.engine.TaskService;
 import io.asyncreply.task.TypeInfo;
+import io.asyncreply.web.timer.OneThreadTimer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,7 +35,7 @@ final class StoreGauges implements AutoCloseable {
     private final Counter failures;
     private volatile Map<String, long[]> counts = Map.of();
     private volatile double oldestSeconds;
-    private ScheduledThreadPoolExecutor timer;
+    private OneThreadTimer timer;
     private TaskService service;
 
     StoreGauges(MeterRegistry registry, Set<String> served) {
@@ -72,13 +72,8 @@ final class StoreGauges implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         this.service = service;
-        timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, THREAD + "-1");
-            t.setDaemon(true); // never keeps a JVM alive; close() stops it on undeploy
-            return t;
-        });
-        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        timer.scheduleWithFixedDelay(this::refreshQuietly, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        timer = OneThreadTimer.create(THREAD + "-1", true); // never keeps a JVM alive; close() stops it on undeploy
+        timer.executor().scheduleWithFixedDelay(this::refreshQuietly, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void refreshQuietly() {
@@ -108,13 +103,6 @@ final class StoreGauges implements AutoCloseable {
         if (timer == null) {
             return;
         }
-        timer.shutdownNow();
-        try {
-            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.log(Level.WARNING, "{0} did not stop within 5 s", THREAD);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        timer.close();
     }
 }
