@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -79,6 +80,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object signal = new Object();
     private boolean signalled; // guarded by signal
+    /** Every thread this dispatcher made (its loop, senders and deadline timer), for {@link #stop} to join. */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final ExecutorService senders;
     private final ScheduledExecutorService deadlines;
     private final Sender sender;
@@ -101,11 +104,14 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.loop = named("asyncreply-webhooks").newThread(this::run);
     }
 
-    private static ThreadFactory named(String prefix) {
+    /** Threads named {@code prefix-N}, remembered so that {@link #stop} can join them. */
+    private ThreadFactory named(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
             t.setDaemon(false);
+            threads.removeIf(x -> x.getState() == Thread.State.TERMINATED);
+            threads.add(t);
             return t;
         };
     }
@@ -366,6 +372,11 @@ public final class WebhookDispatcher implements AutoCloseable {
             sender.abortAll(); // one that started between the first call and the shutdown
             deadlines.shutdownNow();
             deadlines.awaitTermination(wait, TimeUnit.MILLISECONDS);
+            // awaitTermination returns when the workers have deregistered, a moment before their
+            // threads end; a container that looks for leaked threads right after undeploy sees them
+            for (Thread t : threads) {
+                t.join(1_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
