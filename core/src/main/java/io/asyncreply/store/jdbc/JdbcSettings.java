@@ -21,7 +21,7 @@ final class JdbcSettings {
     boolean listenNotify = true;
 
     JdbcSettings(DataSource dataSource) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dataSource = new AutoCommitDataSource(Objects.requireNonNull(dataSource, "dataSource"));
     }
 
     void database(JdbcTaskStore.Database database) {

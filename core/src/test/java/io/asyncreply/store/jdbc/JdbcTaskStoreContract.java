@@ -9,8 +9,11 @@ import io.asyncreply.store.NewTask;
 import io.asyncreply.store.StoreException;
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.store.TaskStoreContract;
+import io.asyncreply.task.Outcome;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskError;
+import io.asyncreply.task.TaskResult;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -250,6 +253,33 @@ abstract class JdbcTaskStoreContract extends TaskStoreContract {
         assertThat(s.find(ours.task().id())).isEmpty();
         assertThat(s.find(unrelated.task().id())).isPresent();
         assertThat(rows()).isEqualTo(2);
+    }
+
+    @Test
+    void aPoolThatHandsOutConnectionsWithAutoCommitOffLosesNoClaimAndNoOutcome() throws Exception {
+        DataSource manual = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    try {
+                        Object r = method.invoke(dataSource(), args);
+                        if (r instanceof Connection c) {
+                            c.setAutoCommit(false); // as Tomcat's defaultAutoCommit="false" would
+                        }
+                        return r;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        JdbcTaskStore s = track(JdbcTaskStore.builder(manual).build());
+        NewTask t = newTask("echo", "x", T0);
+        assertThat(await(s.insert(t, NO_LIMIT))).isInstanceOf(InsertResult.Inserted.class);
+
+        ClaimedTask claimed = s.claim("n1", T0, T0.plus(LEASE)).orElseThrow();
+        assertThat(count("SELECT COUNT(*) FROM asyncreply_tasks WHERE status = 'RUNNING'")).isEqualTo(1);
+        assertThat(s.finish(claimed.task().id(), claimed.attempt(), Outcome.succeeded(TaskResult.empty()), T0))
+                .isPresent();
+        assertThat(count("SELECT COUNT(*) FROM asyncreply_tasks WHERE status = 'SUCCEEDED'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM asyncreply_events WHERE task_id = '" + t.task().id() + "'"))
+                .isEqualTo(3); // queued, started, succeeded
     }
 
     @Test
