@@ -69,11 +69,7 @@ final class Rows {
     }
 
     static Leased leased(ResultSet rs) throws SQLException {
-        return leased(rs, Sql::getInstant);
-    }
-
-    static Leased leased(ResultSet rs, Instants in) throws SQLException {
-        return new Leased(task(rs, in), rs.getString(LEASE_OWNER), in.at(rs, LEASE_UNTIL));
+        return new Leased(task(rs), rs.getString(LEASE_OWNER), Sql.getInstant(rs, LEASE_UNTIL));
     }
 
     private static TaskResult result(TaskStatus status, byte[] bytes, String type, long size) {
