@@ -1,6 +1,7 @@
 package io.asyncreply.store;
 
 import io.asyncreply.task.Task;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -15,15 +16,31 @@ import java.util.Objects;
  * @param payloadDigest SHA-256 over type and payload when a key is given, else {@code null}
  * @param node the node that accepted it (recorded with its {@code queued} event), or {@code null}
  * @param callback the URL its terminal event is delivered to, or {@code null}
+ * @param leaseUntil when not {@code null}, the node asks to start the task at once: a store that can
+ *     writes it, in the insert's own transaction, as {@link io.asyncreply.task.Transitions#claim} at its
+ *     submission time makes it (RUNNING, attempt 1), leased to {@code node} until {@code leaseUntil},
+ *     with its {@code started} event after its {@code queued} one, and says so in
+ *     {@link InsertResult.Inserted#started()}; unless the type is paused, when it queues it as usual.
+ *     A store may always queue instead (started false). The task must be ready at submission (its
+ *     run time is its submission time) and {@code node} must be given.
  */
 public record NewTask(Task task, byte[] payload, String contentType, String idempotencyKey, byte[] payloadDigest,
-        String node, String callback) {
+        String node, String callback, Instant leaseUntil) {
     public NewTask {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(payload, "payload");
         if ((idempotencyKey == null) != (payloadDigest == null)) {
             throw new IllegalArgumentException("idempotencyKey and payloadDigest go together");
         }
+        if (leaseUntil != null && (node == null || (task.runAt() != null && task.runAt().isAfter(task.submittedAt())))) {
+            throw new IllegalArgumentException("a task started at once needs a node and must be ready at submission");
+        }
+    }
+
+    /** A task to queue (not started at once). */
+    public NewTask(Task task, byte[] payload, String contentType, String idempotencyKey, byte[] payloadDigest,
+            String node, String callback) {
+        this(task, payload, contentType, idempotencyKey, payloadDigest, node, callback, null);
     }
 
     /** A task accepted by an unnamed node, without a callback. */

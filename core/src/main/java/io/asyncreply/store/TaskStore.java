@@ -38,7 +38,8 @@ public interface TaskStore extends AutoCloseable {
      * Stores a new {@code QUEUED} task and its {@code queued} event, atomically with its
      * idempotency key, unless the key is known (then {@link InsertResult.Duplicate} or
      * {@link InsertResult.Conflict}) or the store already holds {@code queueLimit} queued tasks
-     * ({@link InsertResult.QueueFull}). The stage completes once the task is durable; it completes
+     * ({@link InsertResult.QueueFull}). A store may start the task in the same transaction when
+     * {@link NewTask#leaseUntil()} asks it to (see there). The stage completes once the task is durable; it completes
      * exceptionally with {@link StoreException} when it could not be stored, and then nothing was
      * stored.
      */

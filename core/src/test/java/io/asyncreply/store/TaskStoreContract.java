@@ -1,6 +1,7 @@
 package io.asyncreply.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asyncreply.task.CancelResult;
@@ -615,6 +616,102 @@ public abstract class TaskStoreContract {
         List<Task> recovered = store.recoverExpired(ms(2).plus(LEASE).plusMillis(1), 5);
         assertThat(recovered).extracting(Task::id).containsExactly(b.id());
         assertThat(find(a.id()).status()).isEqualTo(TaskStatus.RUNNING);
+    }
+
+    // ---------------------------------------------------------------- started at once
+
+    /** Whether this store starts a task at once when an insert asks it to (a store may always queue instead). */
+    protected boolean startsAtOnce() {
+        return false;
+    }
+
+    /** A task of {@code type} submitted by {@code node} at {@code at}, asking to be started at once. */
+    protected static NewTask startingAtOnce(String type, String node, Instant at) {
+        return new NewTask(Task.queued(newId(), type, at), bytes("payload"), "text/plain", null, null, node, null,
+                at.plus(LEASE));
+    }
+
+    @Test
+    void aTaskAskedToStartAtOnceIsStoredAsAClaimAtItsSubmissionLeavesItOrElseQueued() throws Exception {
+        NewTask n = startingAtOnce("echo", "node-a", T0);
+
+        InsertResult.Inserted r = (InsertResult.Inserted) insert(n, NO_LIMIT);
+
+        assertThat(r.task()).isEqualTo(n.task()); // the QUEUED snapshot, as submitted
+        assertThat(r.started()).isEqualTo(startsAtOnce());
+        List<TaskEvent> events = store.taskEvents(n.task().id(), 0, 100);
+        if (!r.started()) {
+            assertThat(find(n.task().id())).isEqualTo(n.task());
+            assertThat(events).extracting(TaskEvent::kind).containsExactly(TaskEvent.Kind.QUEUED);
+            assertThat(claim("node-b", ms(1)).task().id()).isEqualTo(n.task().id());
+            return;
+        }
+        Task running = Transitions.claim(n.task(), T0).orElseThrow().after();
+        assertThat(find(n.task().id())).isEqualTo(running);
+        assertThat(events).extracting(TaskEvent::kind).containsExactly(TaskEvent.Kind.QUEUED, TaskEvent.Kind.STARTED);
+        assertThat(events).extracting(TaskEvent::node).containsExactly("node-a", "node-a");
+        assertThat(events).extracting(TaskEvent::at).containsExactly(T0, T0);
+        assertThat(events).extracting(TaskEvent::task).containsExactly(n.task(), running);
+        assertThat(store.claim(new ClaimRequest("node-b", null, 5, ms(1), ms(1).plus(LEASE)))).isEmpty();
+        assertThat(store.typeStates()).filteredOn(TypeState::type, "echo").singleElement()
+                .isEqualTo(new TypeState("echo", false, 0, 1));
+        Task done = store.finish(n.task().id(), 1, Outcome.succeeded(TaskResult.json("{}")), ms(2)).orElseThrow();
+        assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aTaskStartedAtOnceIsLeasedToItsNodeAndRecoveredWhenTheLeaseExpires() throws Exception {
+        assumeTrue(startsAtOnce(), "this store queues tasks asked to start at once");
+        NewTask a = startingAtOnce("echo", "node-a", T0);
+        NewTask b = startingAtOnce("echo", "node-b", T0);
+        assertThat(((InsertResult.Inserted) insert(a, NO_LIMIT)).started()).isTrue();
+        assertThat(((InsertResult.Inserted) insert(b, NO_LIMIT)).started()).isTrue();
+
+        assertThat(store.renewLeases("node-a", ms(100_000))).isEqualTo(1);
+        List<Task> recovered = store.recoverExpired(T0.plus(LEASE).plusMillis(1), 3);
+
+        assertThat(recovered).singleElement().satisfies(q -> {
+            assertThat(q.id()).isEqualTo(b.task().id());
+            assertThat(q.status()).isEqualTo(TaskStatus.QUEUED);
+            assertThat(q.attempts()).isEqualTo(1);
+        });
+        assertThat(find(a.task().id()).status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(claim("node-c", T0.plus(LEASE).plusMillis(2)).attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void aTaskOfAPausedTypeIsQueuedThoughAskedToStartAtOnce() throws Exception {
+        store.pause("echo", true);
+        try {
+            NewTask paused = startingAtOnce("echo", "node-a", T0);
+            NewTask other = startingAtOnce("sleep", "node-a", T0);
+
+            InsertResult.Inserted p = (InsertResult.Inserted) insert(paused, NO_LIMIT);
+            InsertResult.Inserted o = (InsertResult.Inserted) insert(other, NO_LIMIT);
+
+            assertThat(p.started()).isFalse();
+            assertThat(find(paused.task().id())).isEqualTo(paused.task());
+            assertThat(o.started()).isEqualTo(startsAtOnce());
+            store.pause("echo", false);
+            assertThat(claim("node-b", ms(1)).task().id()).isEqualTo(paused.task().id());
+        } finally {
+            store.pause("echo", false); // the type table outlives the test on a shared database
+        }
+    }
+
+    @Test
+    void aDuplicateOrARefusalAskedToStartAtOnceStartsNothing() throws Exception {
+        byte[] payload = bytes("payload");
+        NewTask first = keyed("k", "echo", "payload", T0);
+        insert(first, NO_LIMIT);
+        NewTask again = new NewTask(Task.queued(newId(), "echo", ms(1)), payload, "text/plain", "k",
+                digest("echo", payload), "node-a", null, ms(1).plus(LEASE));
+
+        assertThat(insert(again, NO_LIMIT)).isEqualTo(new InsertResult.Duplicate(first.task()));
+        assertThat(insert(startingAtOnce("echo", "node-a", ms(2)), 1)).isInstanceOf(InsertResult.QueueFull.class);
+        assertThat(find(first.task().id())).isEqualTo(first.task());
+        assertThat(store.typeStates()).filteredOn(TypeState::type, "echo").singleElement()
+                .isEqualTo(new TypeState("echo", false, 1, 0));
     }
 
     // ---------------------------------------------------------------- list

@@ -5,6 +5,7 @@ import io.asyncreply.store.NewTask;
 import io.asyncreply.store.StoreException;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskEvent;
+import io.asyncreply.task.Transitions;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +15,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -189,17 +191,29 @@ final class BatchInserter implements GroupCommitter.Batch {
             }
         }
         if (!rows.isEmpty()) {
+            Set<String> started;
             if (dialect.pg) {
-                if (!insertPg(c, batch, rows)) {
+                started = insertPg(c, batch, rows);
+                if (started == null) {
                     return new Attempt(null, 0, counted);
                 }
             } else {
-                if (!insert(c, batch, rows)) {
+                started = startable(c, batch, rows);
+                if (!insert(c, batch, rows, started)) {
                     return new Attempt(null, 0, counted);
                 }
                 for (int i : rows) {
                     NewTask t = batch.get(i).task();
                     w.event(TaskEvent.Kind.QUEUED, t.task(), t.node(), t.task().submittedAt());
+                    if (started.contains(t.task().id())) {
+                        w.event(TaskEvent.Kind.STARTED, startedSnapshot(t.task()), t.node(), t.task().submittedAt());
+                    }
+                }
+            }
+            if (!started.isEmpty()) {
+                for (int i : rows) {
+                    Task t = batch.get(i).task().task();
+                    results[i] = new InsertResult.Inserted(t, started.contains(t.id()));
                 }
             }
             w.queuedInserted();
@@ -254,19 +268,60 @@ final class BatchInserter implements GroupCommitter.Batch {
         return known;
     }
 
+    /**
+     * H2: the ids of the admitted rows that asked to be started at once and whose type is not
+     * paused (PostgreSQL decides this in its insert statement).
+     */
+    private Set<String> startable(Connection c, List<GroupCommitter.Request> batch, List<Integer> rows)
+            throws SQLException {
+        Set<String> asked = new HashSet<>();
+        for (int i : rows) {
+            NewTask t = batch.get(i).task();
+            if (t.leaseUntil() != null) {
+                asked.add(t.task().id());
+            }
+        }
+        if (asked.isEmpty()) {
+            return asked;
+        }
+        Set<String> paused = new HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(dialect.pausedTypes)) {
+            while (rs.next()) {
+                paused.add(rs.getString(1));
+            }
+        }
+        if (!paused.isEmpty()) {
+            for (int i : rows) {
+                Task t = batch.get(i).task().task();
+                if (paused.contains(t.type())) {
+                    asked.remove(t.id());
+                }
+            }
+        }
+        return asked;
+    }
+
+    /** A task started at once: {@link Transitions#claim} at its submission, which the insert writes. */
+    static Task startedSnapshot(Task queued) {
+        return Transitions.claim(queued, queued.submittedAt()).orElseThrow(() -> new IllegalArgumentException(
+                "a task started at once must be ready at submission: " + queued.id())).after();
+    }
+
     /** Inserts the admitted rows; false when a key was taken meanwhile (PostgreSQL: update count 0). */
-    private boolean insert(Connection c, List<GroupCommitter.Request> batch, List<Integer> rows) throws SQLException {
+    private boolean insert(Connection c, List<GroupCommitter.Request> batch, List<Integer> rows, Set<String> started)
+            throws SQLException {
         int[] counts;
         try (PreparedStatement ps = c.prepareStatement(dialect.insert)) {
             for (int i : rows) {
                 NewTask n = batch.get(i).task();
-                Task t = n.task();
+                boolean start = started.contains(n.task().id());
+                Task t = start ? startedSnapshot(n.task()) : n.task();
                 ps.setString(1, t.id());
                 ps.setString(2, t.type());
                 ps.setString(3, t.status().name());
                 Sql.setInstant(ps, 4, t.submittedAt());
                 ps.setInt(5, t.attempts());
-                Sql.setInstant(ps, 6, t.runAt() != null ? t.runAt() : t.submittedAt());
+                Sql.setInstant(ps, 6, start ? null : t.runAt() != null ? t.runAt() : t.submittedAt());
                 ps.setBytes(7, n.payload());
                 Sql.setString(ps, 8, n.contentType());
                 Sql.setString(ps, 9, n.idempotencyKey());
@@ -277,6 +332,9 @@ final class BatchInserter implements GroupCommitter.Batch {
                 Sql.setString(ps, 14, t.retryOf());
                 Sql.setString(ps, 15, t.traceparent());
                 Sql.setString(ps, 16, n.callback());
+                Sql.setInstant(ps, 17, t.startedAt());
+                Sql.setString(ps, 18, start ? n.node() : null);
+                Sql.setInstant(ps, 19, start ? n.leaseUntil() : null);
                 ps.addBatch();
             }
             counts = ps.executeBatch();
@@ -299,7 +357,7 @@ final class BatchInserter implements GroupCommitter.Batch {
      * {@link Dialect#insertWithEvents}); false when a key was taken meanwhile (its row is not among
      * those returned).
      */
-    private boolean insertPg(Connection c, List<GroupCommitter.Request> batch, List<Integer> rows)
+    private Set<String> insertPg(Connection c, List<GroupCommitter.Request> batch, List<Integer> rows)
             throws SQLException {
         int n = rows.size();
         String[] id = new String[n];
@@ -317,6 +375,7 @@ final class BatchInserter implements GroupCommitter.Batch {
         String[] traceparent = new String[n];
         String[] node = new String[n];
         String[] callback = new String[n];
+        Long[] leaseUntil = new Long[n];
         for (int j = 0; j < n; j++) {
             NewTask nt = batch.get(rows.get(j)).task();
             Task t = nt.task();
@@ -335,9 +394,11 @@ final class BatchInserter implements GroupCommitter.Batch {
             traceparent[j] = t.traceparent();
             node[j] = nt.node();
             callback[j] = nt.callback();
+            leaseUntil[j] = PgApply.micros(nt.leaseUntil());
         }
         String channel = feed.eventsChannel();
         int inserted = 0;
+        Set<String> started = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(dialect.insertWithEvents(channel != null))) {
             int p = 1;
             ps.setArray(p++, c.createArrayOf("varchar", id));
@@ -355,17 +416,25 @@ final class BatchInserter implements GroupCommitter.Batch {
             ps.setArray(p++, c.createArrayOf("varchar", traceparent));
             ps.setArray(p++, c.createArrayOf("text", node));
             ps.setArray(p++, c.createArrayOf("text", callback));
+            ps.setArray(p++, c.createArrayOf("int8", leaseUntil));
             if (channel != null) {
                 ps.setString(p++, channel);
                 ps.setString(p, PgChangeFeed.QUEUED);
             }
-            try (ResultSet rs = ps.executeQuery()) {
+            ps.execute(); // the setting's row (see Dialect#insertWithEvents)
+            if (!ps.getMoreResults()) {
+                throw new SQLException("the insert returned no rows");
+            }
+            try (ResultSet rs = ps.getResultSet()) {
                 while (rs.next()) {
                     inserted++;
+                    if ("RUNNING".equals(rs.getString(2))) {
+                        started.add(rs.getString(1));
+                    }
                 }
             }
         }
-        return inserted == n; // ON CONFLICT DO NOTHING left one out: its key was taken after our look-up
+        return inserted == n ? started : null; // ON CONFLICT DO NOTHING left one out: its key was taken after our look-up
     }
 
     /** Whether every keyed row of ours holds its key (when the driver did not say per row). */

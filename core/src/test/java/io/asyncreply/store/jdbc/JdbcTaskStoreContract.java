@@ -46,6 +46,11 @@ abstract class JdbcTaskStoreContract extends TaskStoreContract {
 
     protected abstract JdbcTaskStore.Database expectedDatabase();
 
+    @Override
+    protected boolean startsAtOnce() {
+        return true;
+    }
+
     private final List<TaskStore> extraStores = new ArrayList<>();
 
     @Override
