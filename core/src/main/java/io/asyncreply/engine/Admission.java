@@ -50,6 +50,7 @@ final class Admission {
     private final Accepted accepted;
     private final TaskObserver observer;
     private final CallbackCheck callbacks;
+    private final DirectStart direct;
     private volatile boolean open = true;
 
     /**
@@ -57,7 +58,8 @@ final class Admission {
      * {@code callbacks}: judges the callback URL of every submission that has one.
      */
     Admission(TaskStore store, Map<String, TaskHandler> handlers, Map<String, TypePolicy> policies, long queueCapacity,
-            String nodeId, Accepted accepted, TaskObserver observer, CallbackCheck callbacks) {
+            String nodeId, Accepted accepted, TaskObserver observer, CallbackCheck callbacks, DirectStart direct) {
+        this.direct = direct;
         this.observer = observer;
         this.callbacks = callbacks;
         this.store = store;
@@ -130,14 +132,23 @@ final class Admission {
             return CompletableFuture.completedFuture(refused(type, invalid));
         }
         byte[] digest = r.idempotencyKey() == null ? null : Digests.of(task.type(), r.payload());
+        Instant leaseUntil = direct.leaseFor(task, now);
         CompletionStage<InsertResult> inserted;
         try {
             inserted = store.insert(new NewTask(task, r.payload(), r.contentType(), r.idempotencyKey(), digest, nodeId,
-                    r.callback()), queueCapacity);
+                    r.callback(), leaseUntil), queueCapacity);
         } catch (StoreException e) {
             inserted = CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            if (leaseUntil != null) {
+                direct.notStarted();
+            }
+            throw e;
         }
         return inserted.handle((result, failure) -> {
+            if (leaseUntil != null && (failure != null || !(result instanceof InsertResult.Inserted))) {
+                direct.notStarted();
+            }
             if (failure != null) {
                 LOG.log(Level.WARNING, "task of type {0} not stored: {1}", task.type(), failure.getMessage());
                 return refused(type, new Submission.Rejected(Rejection.STORE_UNAVAILABLE,
@@ -145,7 +156,12 @@ final class Admission {
             }
             if (result instanceof InsertResult.Inserted ins) {
                 observer.submitted(ins.task());
-                accepted.stored(ins.task());
+                if (leaseUntil != null) {
+                    direct.inserted(ins, r.payload(), r.contentType());
+                }
+                if (!ins.started()) { // one started at once is running already: nothing to wake
+                    accepted.stored(ins.task());
+                }
                 return new Submission.Accepted(ins.task(), false);
             }
             if (result instanceof InsertResult.Duplicate dup) {

@@ -44,6 +44,12 @@ final class Claimer {
     private final NamedThreadFactory threads = new NamedThreadFactory(THREAD);
     private Thread thread;
     private volatile boolean stopping;
+    /**
+     * The signal's generation before the last claim that got fewer tasks than it asked for (nothing
+     * more was ready then), or -1. While the generation is still that one, nothing has been queued,
+     * announced or requeued since, and no worker has become idle: see {@link #drained()}.
+     */
+    private volatile long drainedAt = -1;
 
     /**
      * {@code claimed}: called after every claim that got tasks (pokes the event dispatcher);
@@ -83,7 +89,9 @@ final class Claimer {
                     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
                     got = store.claim(new ClaimRequest(nodeId, types, want, now, now.plus(lease), policies));
                     backoff = 0;
+                    drainedAt = got.size() < want ? seen : -1;
                 } catch (RuntimeException e) {
+                    drainedAt = -1;
                     backoff = backoff == 0 ? Math.max(1, pollMillis / 10) : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
                     wait = backoff;
                     LOG.log(Level.WARNING, "could not claim tasks: {0}", e.getMessage());
@@ -105,6 +113,18 @@ final class Claimer {
                 }
             }
         }
+    }
+
+    /**
+     * Whether this node's last claim found nothing more to claim and nothing has happened since that
+     * could have made a task ready (no wake-up): a task submitted now would be the only one waiting,
+     * so starting it at once ({@link DirectStart}) passes no task that was queued before it. Hazard:
+     * another node may queue a task a moment before the wake-up it sends arrives; the node then
+     * starts its own submission first, as it would if that wake-up were a moment later.
+     */
+    boolean drained() {
+        long at = drainedAt;
+        return at >= 0 && at == signal.generation();
     }
 
     /** Tells the observer of the attempts just claimed, with how long each task waited while ready. */

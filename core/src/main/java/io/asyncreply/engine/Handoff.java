@@ -17,6 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * after it got one; a task given counts against the idle workers until one takes it. So
  * {@code idle - waiting} never counts a worker twice; it may count one too few for a moment, which
  * only delays a claim until the next wake-up (the worker's own, which follows).
+ *
+ * <p>Reservations ({@link DirectStart}): a local submission may {@link #reserve} an idle worker for
+ * the task it is about to insert started; a reservation counts against the idle workers like a
+ * task given, until the insert ends ({@link #giveReserved} or {@link #unreserve}). Hazard: a
+ * reservation and a claim decided at the same moment may together count one worker too many; the
+ * task left over then waits here, RUNNING, until the next worker becomes idle (tasks started at
+ * once are short-lived by the rule that grants them: every worker was idle and nothing was queued).
  */
 final class Handoff {
     /** What a worker takes when it is to stop. */
@@ -25,6 +32,9 @@ final class Handoff {
 
     private final LinkedBlockingQueue<ClaimedTask> tasks = new LinkedBlockingQueue<>();
     private final AtomicInteger idle = new AtomicInteger();
+    private final AtomicInteger reserved = new AtomicInteger();
+    /** Notified when the last reservation ends (see {@link #awaitNoReservations}). */
+    private final Object reservations = new Object();
     private final Runnable workerIdle;
 
     /** {@code workerIdle}: called when a worker becomes idle (wakes the claimer). */
@@ -34,7 +44,55 @@ final class Handoff {
 
     /** Idle workers without a task waiting for them: how many tasks the claimer should claim now. */
     int wanted() {
-        return Math.max(0, idle.get() - tasks.size());
+        return Math.max(0, idle.get() - tasks.size() - reserved.get());
+    }
+
+    /** Reserves an idle worker for a task about to be started at once; false when none is free. */
+    boolean reserve() {
+        while (true) {
+            int r = reserved.get();
+            if (idle.get() - tasks.size() - r <= 0) {
+                return false;
+            }
+            if (reserved.compareAndSet(r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives the task a reservation was made for (it is RUNNING, leased to this node). */
+    void giveReserved(ClaimedTask task) {
+        tasks.add(task);
+        endReservation();
+    }
+
+    /** Ends a reservation whose task was not started at once: the worker is free again (wakes the claimer). */
+    void unreserve() {
+        endReservation();
+        workerIdle.run();
+    }
+
+    private void endReservation() {
+        if (reserved.decrementAndGet() == 0) {
+            synchronized (reservations) {
+                reservations.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until no reservation is open, at most {@code maxMillis}; returns whether none is. */
+    boolean awaitNoReservations(long maxMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+        synchronized (reservations) {
+            while (reserved.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                reservations.wait(Math.max(1, left / 1_000_000L));
+            }
+        }
+        return true;
     }
 
     /** Tasks given and not yet taken. */

@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 final class ServiceAssembly {
     /** The façade's logger, as before the split: operators' logging settings name it. */
     private static final System.Logger LOG = System.getLogger(TaskService.class.getName());
+    /** How long a shutdown waits for inserts of tasks to start at once that are under way ({@link DirectStart}). */
+    private static final long DIRECT_START_WAIT_MILLIS = 5_000;
 
     final TaskStore store;
     final Map<String, TaskHandler> handlers;
@@ -59,6 +61,7 @@ final class ServiceAssembly {
     private final Completer completer;
     private final Claimer claimer;
     private final Handoff handoff;
+    private final DirectStart direct;
     private final Workers workers;
     private final Maintenance maintenance;
 
@@ -95,10 +98,11 @@ final class ServiceAssembly {
         this.claimer = new Claimer(store, handlers.keySet(), policies, nodeId, clock, leaseDuration,
                 s.pollInterval().toMillis(), s.workers(), handoff, claims, events::poke, observer);
         this.workers = new Workers(s.workers(), handoff, runner);
+        this.direct = new DirectStart(handoff, claimer::drained, policies, leaseDuration, observer, events::poke);
         this.admission = new Admission(store, handlers, policies, s.queueCapacity(), nodeId, task -> {
             claims.wake();
             events.poke();
-        }, observer, s.callbackCheck());
+        }, observer, s.callbackCheck(), direct);
         this.maintenance = new Maintenance(store, scheduler, housekeeper, clock, nodeId, handlers.keySet(), startedAt,
                 leaseDuration, s.retention(), s.retainAtMost(), s.purgeInterval(), s.maxAttempts(), running, outcomes,
                 observer);
@@ -150,6 +154,11 @@ final class ServiceAssembly {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
+    /** Whether a ready submission of a type without limits would be started at once now ({@link DirectStart}). */
+    boolean startsAtOnce() {
+        return claimer.drained() && handoff.wanted() > 0;
+    }
+
     /** Whether {@link #shutdown(Duration)} has begun. */
     boolean isStopping() {
         return stopping;
@@ -194,6 +203,10 @@ final class ServiceAssembly {
             stopped = true;
         }
         admission.close();
+        if (!direct.close(DIRECT_START_WAIT_MILLIS)) {
+            LOG.log(Level.WARNING, "inserts of tasks to start at once still unfinished after {0} ms; such a task "
+                    + "runs again when its lease expires", DIRECT_START_WAIT_MILLIS);
+        }
         stopping = true;
         claimer.stop();
         if (!workers.stopAfter(grace)) {

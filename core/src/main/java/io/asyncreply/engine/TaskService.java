@@ -77,6 +77,11 @@ public final class TaskService implements AutoCloseable {
         return new Builder();
     }
 
+    /** Whether a ready submission of a type without limits would be started at once now (for the engine's tests). */
+    boolean startsAtOnce() {
+        return units.startsAtOnce();
+    }
+
     private Instant now() {
         return units.now();
     }
