@@ -168,7 +168,9 @@ final class Completer {
             }
             batch.add(first);
             waiting.drainTo(batch, MAX_BATCH - 1);
-            batch.remove(WAKE);
+            if (stopping) { // only stop() hands WAKE over; remove(Object) would call the record's equals per outcome
+                batch.removeIf(c -> c == WAKE);
+            }
             write(batch);
             batch.clear();
         }

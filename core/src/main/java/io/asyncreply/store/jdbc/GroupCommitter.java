@@ -116,7 +116,7 @@ final class GroupCommitter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                boolean stop = batch.remove(STOP);
+                boolean stop = closed && batch.removeIf(r -> r == STOP); // only close() offers STOP, after closed
                 write(batch);
                 batch.clear();
                 if (stop) {
