@@ -1,7 +1,6 @@
 package io.asyncreply.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asyncreply.task.CancelResult;
@@ -657,26 +656,6 @@ public abstract class TaskStoreContract {
                 .isEqualTo(new TypeState("echo", false, 0, 1));
         Task done = store.finish(n.task().id(), 1, Outcome.succeeded(TaskResult.json("{}")), ms(2)).orElseThrow();
         assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
-    }
-
-    @Test
-    void aTaskStartedAtOnceIsLeasedToItsNodeAndRecoveredWhenTheLeaseExpires() throws Exception {
-        assumeTrue(startsAtOnce(), "this store queues tasks asked to start at once");
-        NewTask a = startingAtOnce("echo", "node-a", T0);
-        NewTask b = startingAtOnce("echo", "node-b", T0);
-        assertThat(((InsertResult.Inserted) insert(a, NO_LIMIT)).started()).isTrue();
-        assertThat(((InsertResult.Inserted) insert(b, NO_LIMIT)).started()).isTrue();
-
-        assertThat(store.renewLeases("node-a", ms(100_000))).isEqualTo(1);
-        List<Task> recovered = store.recoverExpired(T0.plus(LEASE).plusMillis(1), 3);
-
-        assertThat(recovered).singleElement().satisfies(q -> {
-            assertThat(q.id()).isEqualTo(b.task().id());
-            assertThat(q.status()).isEqualTo(TaskStatus.QUEUED);
-            assertThat(q.attempts()).isEqualTo(1);
-        });
-        assertThat(find(a.task().id()).status()).isEqualTo(TaskStatus.RUNNING);
-        assertThat(claim("node-c", T0.plus(LEASE).plusMillis(2)).attempt()).isEqualTo(2);
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.asyncreply.task.Outcome;
 import io.asyncreply.task.Task;
 import io.asyncreply.task.TaskError;
 import io.asyncreply.task.TaskResult;
+import io.asyncreply.task.TaskStatus;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -285,6 +286,25 @@ abstract class JdbcTaskStoreContract extends TaskStoreContract {
         assertThat(count("SELECT COUNT(*) FROM asyncreply_tasks WHERE status = 'SUCCEEDED'")).isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM asyncreply_events WHERE task_id = '" + t.task().id() + "'"))
                 .isEqualTo(3); // queued, started, succeeded
+    }
+
+    @Test
+    void aTaskStartedAtOnceIsLeasedToItsNodeAndRecoveredWhenTheLeaseExpires() throws Exception {
+        NewTask a = startingAtOnce("echo", "node-a", T0);
+        NewTask b = startingAtOnce("echo", "node-b", T0);
+        assertThat(((InsertResult.Inserted) insert(a, NO_LIMIT)).started()).isTrue();
+        assertThat(((InsertResult.Inserted) insert(b, NO_LIMIT)).started()).isTrue();
+
+        assertThat(store.renewLeases("node-a", ms(100_000))).isEqualTo(1);
+        List<Task> recovered = store.recoverExpired(T0.plus(LEASE).plusMillis(1), 3);
+
+        assertThat(recovered).singleElement().satisfies(q -> {
+            assertThat(q.id()).isEqualTo(b.task().id());
+            assertThat(q.status()).isEqualTo(TaskStatus.QUEUED);
+            assertThat(q.attempts()).isEqualTo(1);
+        });
+        assertThat(find(a.task().id()).status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(claim("node-c", T0.plus(LEASE).plusMillis(2)).attempt()).isEqualTo(2);
     }
 
     @Test
