@@ -9,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 import io.asyncreply.store.TaskStore;
 import io.asyncreply.store.jdbc.JdbcTaskStore;
 import io.asyncreply.task.Task;
-import io.asyncreply.task.TaskContext;
 import io.asyncreply.task.TaskEvent;
 import io.asyncreply.task.TaskHandler;
 import io.asyncreply.task.TaskResult;
@@ -70,18 +69,10 @@ class TaskServiceDirectStartTest {
     }
 
     private TaskHandler recording(String type) {
-        return new TaskHandler() {
-            @Override
-            public String type() {
-                return type;
-            }
-
-            @Override
-            public TaskResult handle(TaskContext context) {
-                claimsAtStart.add(claims.get());
-                return TaskResult.empty();
-            }
-        };
+        return Tasks.handler(type, context -> {
+            claimsAtStart.add(claims.get());
+            return TaskResult.empty();
+        });
     }
 
     private TaskService start(TaskService.Builder b) {
