@@ -10,7 +10,8 @@ import java.util.Map;
  *   <li>{@code run SYSTEM ROUND CSV}: every figure of one round of one system ({@link Run}), rows
  *       appended to CSV, settings printed as {@code setting.SYSTEM.KEY=VALUE} lines;</li>
  *   <li>{@code summary PEERS_CSV MEDIANS_CSV}: medians over the rounds ({@link Summary});</li>
- *   <li>{@code pg-settings}: PostgreSQL's version and settings, {@code key=value}.</li>
+ *   <li>{@code pg-settings}: PostgreSQL's version and settings, {@code key=value};</li>
+ *   <li>{@code pickup-probe [N [WARMUP]]}: an idle node's pickup step by step ({@link PickupProbe}).</li>
  * </ul>
  * Options are system properties ({@code -Dpeers.tasks=20000} and so on; see {@link Run}).
  */
@@ -20,7 +21,8 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("tools: run SYSTEM ROUND CSV | summary PEERS_CSV MEDIANS_CSV | pg-settings");
+            System.err.println("tools: run SYSTEM ROUND CSV | summary PEERS_CSV MEDIANS_CSV | pg-settings"
+                    + " | pickup-probe [N [WARMUP]]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -38,6 +40,12 @@ public final class Main {
                 System.exit(status);
             }
             case "summary" -> Summary.main(rest);
+            case "pickup-probe" -> {
+                String url = System.getProperty("peers.pg.url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+                PickupProbe.run(url, rest.length > 0 ? Integer.parseInt(rest[0]) : 300,
+                        rest.length > 1 ? Integer.parseInt(rest[1]) : 3_000);
+                System.exit(0); // the pool's and the driver's threads are gone; nothing else to wait for
+            }
             case "pg-settings" -> {
                 String url = System.getProperty("peers.pg.url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
                 for (Map.Entry<String, String> e : Backend.pgSettings(url).entrySet()) {
