@@ -1,6 +1,7 @@
 package io.asyncreply.store;
 
 import io.asyncreply.task.Task;
+import io.asyncreply.task.Transitions;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -21,8 +22,8 @@ import java.util.Objects;
  *     submission time makes it (RUNNING, attempt 1), leased to {@code node} until {@code leaseUntil},
  *     with its {@code started} event after its {@code queued} one, and says so in
  *     {@link InsertResult.Inserted#started()}; unless the type is paused, when it queues it as usual.
- *     A store may always queue instead (started false). The task must be ready at submission (its
- *     run time is its submission time) and {@code node} must be given.
+ *     A store may always queue instead (started false). The task must be ready at its submission
+ *     time ({@link io.asyncreply.task.Transitions#isReady}) and {@code node} must be given.
  */
 public record NewTask(Task task, byte[] payload, String contentType, String idempotencyKey, byte[] payloadDigest,
         String node, String callback, Instant leaseUntil) {
@@ -32,7 +33,7 @@ public record NewTask(Task task, byte[] payload, String contentType, String idem
         if ((idempotencyKey == null) != (payloadDigest == null)) {
             throw new IllegalArgumentException("idempotencyKey and payloadDigest go together");
         }
-        if (leaseUntil != null && (node == null || (task.runAt() != null && task.runAt().isAfter(task.submittedAt())))) {
+        if (leaseUntil != null && (node == null || !Transitions.isReady(task, task.submittedAt()))) {
             throw new IllegalArgumentException("a task started at once needs a node and must be ready at submission");
         }
     }
