@@ -1289,7 +1289,8 @@ public abstract class ContractSuite {
         List<SseClient.Event> out = new ArrayList<>();
         while (!open.isEmpty()) {
             SseClient.Event e = s.nextEvent(STREAM_WAIT);
-            assertThat(e).as("an event of %s; got %s", open, out).isNotNull();
+            assertThat(e).as("an event of %s; got %s (the answer: %s %s; all it sent: %s)", open, out, s.status(),
+                    new String(s.errorBody(), java.nio.charset.StandardCharsets.UTF_8), s.seen()).isNotNull();
             String id = readTree(e.data()).path("id").asText();
             if (ids.contains(id)) {
                 out.add(e);

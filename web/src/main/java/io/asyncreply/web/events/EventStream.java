@@ -180,7 +180,12 @@ final class EventStream implements WriteListener, AsyncListener, Sink {
 
     @Override
     public void onError(Throwable t) {
-        LOG.log(Level.DEBUG, "an event stream failed: {0}", t.toString());
+        // Usually the client went away (DEBUG). Before anything was sent the container answers the
+        // request with its error page instead of the stream: rare, and worth a line (INFO).
+        AsyncContext a = async;
+        boolean unsent = a != null && !a.getResponse().isCommitted();
+        LOG.log(unsent ? Level.INFO : Level.DEBUG, "an event stream failed{0}: {1}",
+                unsent ? " before its first bytes were sent" : "", t.toString());
         end();
     }
 
