@@ -61,7 +61,7 @@ final class DirectStart {
      * must be followed by {@link #inserted} or {@link #notStarted}.
      */
     Instant leaseFor(Task task, Instant now) {
-        if (closed || !drained.getAsBoolean() || (task.runAt() != null && task.runAt().isAfter(task.submittedAt()))) {
+        if (closed || !drained.getAsBoolean() || !Transitions.isReady(task, task.submittedAt())) { // NewTask's rule
             return null;
         }
         TypePolicy p = policies.get(task.type());
