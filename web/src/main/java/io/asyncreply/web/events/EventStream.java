@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One open {@code text/event-stream} response: takes frames from its {@link Subscription} and
@@ -47,6 +48,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>A wake-up that comes while a thread writes is not lost: the writer, after it goes IDLE, asks
  * whether there is work ({@link Subscription#hasNext()}, a heartbeat due) and takes it back; the
  * waker added its work before it tried to schedule.
+ *
+ * <p>Hazard, the output after the end: every call on the output ({@code isReady}, {@code write},
+ * {@code flush}) is made holding {@link #io}, after seeing the state is not ENDED; ENDED is set
+ * holding it too, and the container's error and timeout callbacks set it before they return. So
+ * once the container has told us the exchange failed, no write of ours is under way or to come
+ * when it recycles the response for another request. Tomcat needs this: when a flush on a thread
+ * that is not processing the socket fails (ours, woken by {@link AsyncContext#start}), it hands
+ * the error to a container thread, which calls {@link #onError}, closes and recycles, and only
+ * then does the failing thread record the exception on the response, by then the next
+ * connection's, whose stream was cut after its first bytes. {@link #onComplete} does not wait:
+ * Tomcat calls it holding its async state's monitor, which a failing flush needs (a deadlock);
+ * it comes after our own completion or after {@link #onError}, when nothing writes any more.
  */
 final class EventStream implements WriteListener, AsyncListener, Sink {
     /** See the class comment. */
@@ -56,6 +69,8 @@ final class EventStream implements WriteListener, AsyncListener, Sink {
 
     private final EventStreams streams;
     private final AtomicReference<State> state = new AtomicReference<>(State.BLOCKED);
+    /** Held around every call on {@link #out} and when the state becomes ENDED (see the class comment). */
+    private final ReentrantLock io = new ReentrantLock();
     private volatile Subscription subscription;
     private volatile AsyncContext async;
     private volatile ServletOutputStream out;
@@ -186,17 +201,34 @@ final class EventStream implements WriteListener, AsyncListener, Sink {
         boolean unsent = a != null && !a.getResponse().isCommitted();
         LOG.log(unsent ? Level.INFO : Level.DEBUG, "an event stream failed{0}: {1}",
                 unsent ? " before its first bytes were sent" : "", t.toString());
-        end();
+        end(); // waits for a write under way: the container recycles the response when this returns
     }
 
     // ---------------------------------------------------------------- writing (the WRITING thread)
 
     private void write() {
+        boolean over;
+        io.lock();
+        try {
+            over = writeHeld();
+        } finally {
+            io.unlock();
+        }
+        if (over) {
+            end();
+        }
+    }
+
+    /** Writes while the output takes it, holding {@link #io}; true when the stream is to end (its last words out, or a failure). */
+    private boolean writeHeld() {
         try {
             while (true) {
+                if (state.get() == State.ENDED) {
+                    return false; // ended by another thread: the output is not ours any more
+                }
                 if (!out.isReady()) {
                     if (block()) {
-                        return;
+                        return false;
                     }
                     continue;
                 }
@@ -213,16 +245,15 @@ final class EventStream implements WriteListener, AsyncListener, Sink {
                     continue;
                 }
                 if (finishing) {
-                    end();
-                    return;
+                    return true;
                 }
                 if (!rest()) {
-                    return;
+                    return false;
                 }
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "writing an event stream failed: {0}", e.toString());
-            end();
+            return true;
         }
     }
 
@@ -292,11 +323,24 @@ final class EventStream implements WriteListener, AsyncListener, Sink {
 
     // ---------------------------------------------------------------- the end
 
-    /** To ENDED (once, by whoever gets there first): closes the subscription, forgets the stream, completes. */
+    /**
+     * To ENDED (once, by whoever gets there first), after a write under way is over: closes the
+     * subscription, forgets the stream, completes.
+     */
     void end() {
-        if (state.getAndSet(State.ENDED) == State.ENDED) {
-            return;
+        State was;
+        io.lock();
+        try {
+            was = state.getAndSet(State.ENDED);
+        } finally {
+            io.unlock();
         }
+        if (was != State.ENDED) {
+            ended();
+        }
+    }
+
+    private void ended() {
         Subscription s = subscription;
         if (s != null) {
             s.close();
@@ -326,9 +370,12 @@ final class EventStream implements WriteListener, AsyncListener, Sink {
 
     // ---------------------------------------------------------------- AsyncListener
 
+    /** Does not take {@link #io} (see the class comment): the exchange is over, and so is the stream. */
     @Override
     public void onComplete(AsyncEvent event) {
-        end();
+        if (state.getAndSet(State.ENDED) != State.ENDED) {
+            ended();
+        }
     }
 
     /** No timeout is set (a stream lasts as long as its client); if a container times it out anyway, it ends here. */

@@ -1,6 +1,7 @@
 package io.asyncreply.web.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.asyncreply.events.EventFilter;
 import io.asyncreply.events.Start;
@@ -17,8 +18,12 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Collections;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +48,7 @@ class EventStreamTest {
         ServletResponse response = (ServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ServletResponse.class}, (p, m, a) -> switch (m.getName()) {
                     case "getOutputStream" -> out;
+                    case "isCommitted" -> true;
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
         async = (AsyncContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AsyncContext.class},
@@ -166,6 +172,54 @@ class EventStreamTest {
         assertThat(completions.get()).isEqualTo(1);
         assertThat(streams.openStreams()).isZero();
         assertThat(streams.hub().size()).isZero();
+    }
+
+    /**
+     * Tomcat reports a failed flush to a container thread from inside the flush, and recycles the
+     * response for the next connection once {@code onError} returns: {@code onError} must wait
+     * for the write under way, and nothing may touch the output after it.
+     */
+    @Test
+    void anErrorReportedWhileAWriteIsUnderWayReturnsOnlyOnceTheWriteIsOver() throws Exception {
+        EventStream s = open();
+        s.onWritePossible();
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch flushing = new CountDownLatch(1);
+        CountDownLatch failed = new CountDownLatch(1);
+        out.whenFlushed = () -> {
+            flushing.countDown();
+            awaitQuietly(failed);
+            order.add("flush over");
+        };
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> s.heartbeat(0));
+        assertThat(flushing.await(10, TimeUnit.SECONDS)).isTrue();
+
+        Thread container = new Thread(() -> {
+            s.onError(new IOException("broken pipe (test)"));
+            order.add("onError returned");
+        }, "test-container");
+        container.start();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> container.getState() == Thread.State.WAITING
+                || container.getState() == Thread.State.TERMINATED);
+        failed.countDown();
+        container.join(10_000);
+        writer.get(10, TimeUnit.SECONDS);
+
+        assertThat(order).containsExactly("flush over", "onError returned");
+        int flushes = out.flushes;
+        s.heartbeat(0);
+        s.onWritePossible();
+        assertThat(out.flushes).isEqualTo(flushes);
+        assertThat(s.state()).isEqualTo(EventStream.State.ENDED);
+        assertThat(completions.get()).isEqualTo(1);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
