@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # bench/run.sh: reproduces every figure of docs/benchmarks.md, from a fresh clone, in one run.
 #
-#   bench/run.sh                      everything (about 20 minutes on 2 cores)
+#   bench/run.sh                      everything (about 45 minutes on 2 cores)
 #   BENCH_SECTIONS="intake wake" bench/run.sh      only some sections
 #
-# Sections, in order: jmh intake slow wake heap full multinode sse (see docs/benchmarks.md for what each measures).
+# Sections, in order: jmh intake slow wake heap full multinode sse webhook peers (see docs/benchmarks.md for
+# what each measures; peers is bench/peers.sh, with its own PEERS_* settings, writing into BENCH_OUT too).
 # Settings (environment):
 #   BENCH_SECTIONS   sections to run (default: all)
 #   BENCH_STORES     stores for intake and wake (default: "memory h2 pg"; a store the WAR cannot
@@ -37,7 +38,7 @@ BENCH=$ROOT/bench
 OUT=${BENCH_OUT:-$BENCH/results}
 WORK=$BENCH/target/run
 LOGS=$WORK/logs
-SECTIONS=${BENCH_SECTIONS:-jmh intake slow wake heap full multinode sse}
+SECTIONS=${BENCH_SECTIONS:-jmh intake slow wake heap full multinode sse webhook peers}
 STORES=${BENCH_STORES:-memory h2 pg}
 SECS=${BENCH_SECONDS:-10}
 WARM=${BENCH_WARMUP:-5}
@@ -552,6 +553,27 @@ if has sse; then
         >"$LOGS/sse.log" 2>&1 || die "sse (see $LOGS/sse.log)"
     cp "$ROOT/web/target/multinode/sse-benchmark.txt" "$OUT/sse.txt"
     log "sse: $(tr '\n' ' ' <"$OUT/sse.txt")"
+fi
+
+# ------------------------------------------------------------------ i: webhook delivery latency
+if has webhook; then
+    # Commit to delivery at a local receiver, one task at a time (io.asyncreply.bench.load.WebhookLatency):
+    # 1,000 timed after 200 of warm-up, per store; PostgreSQL in its own schema, made and dropped by the run.
+    : >"$OUT/webhook.txt"
+    for s in memory h2 "$PG_URL"; do
+        log "webhook: $s"
+        java -XX:+UseSerialGC -cp "$CP" io.asyncreply.bench.load.Main webhook "$s" 1000 200 \
+            >>"$OUT/webhook.txt" 2>>"$LOGS/webhook.log" || log "webhook $s failed (see $LOGS/webhook.log)"
+    done
+    log "webhook: $(tr '\n' ' ' <"$OUT/webhook.txt")"
+fi
+
+# ------------------------------------------------------------------ j: the peers (db-scheduler, JobRunr)
+if has peers; then
+    # bench/peers.sh under this run's lock, with this run's build and results directory
+    log "peers: bench/peers.sh (about 10 minutes with its defaults)"
+    BENCH_LOCK_HELD=1 BENCH_SKIP_BUILD=1 BENCH_OUT="$OUT" BENCH_PG_URL="$PG_URL" bash "$BENCH/peers.sh" \
+        2>"$LOGS/peers-run.log" || die "peers (see $LOGS/peers-run.log)"
 fi
 
 # ------------------------------------------------------------------ plots and summary

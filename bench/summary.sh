@@ -60,6 +60,15 @@ if [ -f multinode.txt ]; then
     echo "Several nodes (MultiNodeBenchmark, PostgreSQL):"
     sed 's/^[^ ]* /  /' multinode.txt
 fi
+if [ -s webhook.txt ]; then
+    echo
+    echo "Webhook delivery, commit to a local receiver (WebhookLatency, one task at a time; target: median <= 20 ms):"
+    sed 's/^/  /' webhook.txt
+fi
+if [ -f peers_summary.txt ]; then
+    echo
+    sed 's/^/  /' peers_summary.txt
+fi
 
 # latency.csv for the plot: figure,p50_ms,p99_ms,target_p50_ms,target_p99_ms
 {
