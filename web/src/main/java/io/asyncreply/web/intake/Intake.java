@@ -93,6 +93,8 @@ final class Intake implements ReadListener, AsyncListener {
     private final long max;
     private final BufferBudget.Reservation reservation;
     private final AtomicReference<IntakeState> state = new AtomicReference<>(IntakeState.READING);
+    /** The answer's writing and the container's word that the exchange failed, kept apart. */
+    private final AnswerGuard guard = new AnswerGuard();
 
     /** READING only; touched by the container's serialized read callbacks. */
     private final BodyBuffer body;
@@ -194,6 +196,7 @@ final class Intake implements ReadListener, AsyncListener {
                     }
                 }
                 case ANSWERED -> {
+                    guard.over(); // an answer being written on another thread is over before the container recycles
                     return;
                 }
             }
@@ -395,7 +398,9 @@ final class Intake implements ReadListener, AsyncListener {
     /** Writes and completes; called once, by whoever entered ANSWERED. */
     private void write(Responses.Answer a) {
         try {
-            a.writeTo(response);
+            if (!guard.write(a, response)) {
+                LOG.log(Level.DEBUG, "the exchange failed before its answer was written");
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "could not write the answer to a submission: {0}", e.toString());
         } finally {
@@ -467,6 +472,7 @@ final class Intake implements ReadListener, AsyncListener {
                     }
                 }
                 case ANSWERED -> {
+                    guard.over(); // an answer being written on another thread is over before the container recycles
                     return;
                 }
             }

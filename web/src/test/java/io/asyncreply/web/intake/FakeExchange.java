@@ -230,6 +230,8 @@ final class FakeExchange {
         final Map<String, String> headers = new ConcurrentHashMap<>();
         final ByteArrayOutputStream body = new ByteArrayOutputStream();
         final AtomicInteger writes = new AtomicInteger();
+        /** Run (once) when the answer's bytes are written, on the writing thread. */
+        volatile Runnable whenWriting;
         volatile int status = 200;
         final HttpServletResponse proxy = (HttpServletResponse) Proxy.newProxyInstance(
                 FakeExchange.class.getClassLoader(), new Class<?>[] {HttpServletResponse.class}, (p, m, args) -> {
@@ -267,6 +269,11 @@ final class FakeExchange {
 
                                 @Override
                                 public void write(byte[] b, int off, int len) {
+                                    Runnable r = whenWriting;
+                                    whenWriting = null;
+                                    if (r != null) {
+                                        r.run();
+                                    }
                                     synchronized (body) {
                                         body.write(b, off, len);
                                     }

@@ -11,12 +11,17 @@ import io.asyncreply.web.boot.App;
 import io.asyncreply.web.config.WebConfig;
 import io.asyncreply.web.testing.TestApps;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -179,6 +184,50 @@ class IntakeTest {
 
         assertThat(x.response.status).isEqualTo(503);
         assertThat(x.response.text()).doesNotContain("nothing was queued");
+        assertThat(x.async.completions).hasValue(1);
+    }
+
+    /**
+     * Tomcat recycles the response for the next request once the error callback returns: an answer
+     * being written on the store's thread when the client goes away must be over by then.
+     */
+    @Test
+    void anErrorReportedWhileTheAnswerIsBeingWrittenReturnsOnlyOnceTheWriteIsOver() throws Exception {
+        start();
+        store.hold();
+        FakeExchange x = post("echo", "hello", "Content-Length", "5");
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch failed = new CountDownLatch(1);
+        x.response.whenWriting = () -> {
+            writing.countDown();
+            try {
+                failed.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            order.add("answer written");
+        };
+        CompletableFuture<Void> storeAnswers = CompletableFuture.runAsync(store::release);
+        assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+
+        Thread container = new Thread(() -> {
+            try {
+                x.containerError(new IOException("Broken pipe"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            order.add("onError returned");
+        }, "test-container");
+        container.start();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> container.getState() == Thread.State.WAITING
+                || container.getState() == Thread.State.TERMINATED);
+        failed.countDown();
+        container.join(10_000);
+        storeAnswers.get(10, TimeUnit.SECONDS);
+
+        assertThat(order).containsExactly("answer written", "onError returned");
+        assertThat(x.response.status).isEqualTo(202);
         assertThat(x.async.completions).hasValue(1);
     }
 
