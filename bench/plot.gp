@@ -58,3 +58,23 @@ if (have('latency.csv')) {
          '' using ($0 - 0.17):4 skip 1 with points pt 7 ps 1.6 lc rgb '#cc3311' title 'target', \
          '' using ($0 + 0.17):5 skip 1 with points pt 7 ps 1.6 lc rgb '#cc3311' notitle
 }
+
+if (have('peers_medians.csv')) {
+    # peers_medians.csv: system,figure,...,tasks_per_s (6th); the burn-down of 20,000 queued no-op tasks
+    # (and of 100,000 for asyncreply), medians of the interleaved rounds of bench/peers.sh
+    set output 'peers_burndown.png'
+    set title 'Burn-down of queued no-op tasks, 8 workers, medians of bench/peers.sh rounds (log scale)'
+    set style fill solid 0.85 border -1
+    set style data boxes
+    set boxwidth 0.7
+    set logscale y
+    set yrange [100:*]
+    set ylabel 'tasks per second'
+    set xtics rotate by -25
+    plot "< awk -F, 'NR > 1 && ($2 == \"burndown\" || $2 == \"burndown_big\") { printf \"%s %s,%s\\n\", $1, ($2 == \"burndown\" ? \"20k\" : \"100k\"), $6 }' peers_medians.csv" \
+             using 0:2:xtic(1) lc rgb '#4477aa' notitle, \
+         '' using 0:2:(sprintf('%.0f', $2)) with labels offset 0,0.8 notitle
+    unset logscale y
+    unset xtics
+    set xtics
+}
