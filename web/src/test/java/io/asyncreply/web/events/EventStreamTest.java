@@ -1,12 +1,12 @@
 package io.asyncreply.web.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.asyncreply.events.EventFilter;
 import io.asyncreply.events.Start;
 import io.asyncreply.events.Subscription;
 import io.asyncreply.web.testing.TestApps;
+import io.asyncreply.web.testing.WriteRace;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
@@ -18,12 +18,8 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Collections;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -183,43 +179,18 @@ class EventStreamTest {
     void anErrorReportedWhileAWriteIsUnderWayReturnsOnlyOnceTheWriteIsOver() throws Exception {
         EventStream s = open();
         s.onWritePossible();
-        List<String> order = Collections.synchronizedList(new ArrayList<>());
-        CountDownLatch flushing = new CountDownLatch(1);
-        CountDownLatch failed = new CountDownLatch(1);
-        out.whenFlushed = () -> {
-            flushing.countDown();
-            awaitQuietly(failed);
-            order.add("flush over");
-        };
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> s.heartbeat(0));
-        assertThat(flushing.await(10, TimeUnit.SECONDS)).isTrue();
+        WriteRace race = new WriteRace();
+        out.whenFlushed = race.inTheWrite();
 
-        Thread container = new Thread(() -> {
-            s.onError(new IOException("broken pipe (test)"));
-            order.add("onError returned");
-        }, "test-container");
-        container.start();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> container.getState() == Thread.State.WAITING
-                || container.getState() == Thread.State.TERMINATED);
-        failed.countDown();
-        container.join(10_000);
-        writer.get(10, TimeUnit.SECONDS);
+        List<String> order = race.run(() -> s.heartbeat(0), () -> s.onError(new IOException("broken pipe (test)")));
 
-        assertThat(order).containsExactly("flush over", "onError returned");
+        assertThat(order).containsExactly(WriteRace.WRITE_OVER, WriteRace.CALLBACK_RETURNED);
         int flushes = out.flushes;
         s.heartbeat(0);
         s.onWritePossible();
         assertThat(out.flushes).isEqualTo(flushes);
         assertThat(s.state()).isEqualTo(EventStream.State.ENDED);
         assertThat(completions.get()).isEqualTo(1);
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Test

@@ -10,18 +10,14 @@ import io.asyncreply.task.TaskQuery;
 import io.asyncreply.web.boot.App;
 import io.asyncreply.web.config.WebConfig;
 import io.asyncreply.web.testing.TestApps;
+import io.asyncreply.web.testing.WriteRace;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -196,37 +192,12 @@ class IntakeTest {
         start();
         store.hold();
         FakeExchange x = post("echo", "hello", "Content-Length", "5");
-        List<String> order = Collections.synchronizedList(new ArrayList<>());
-        CountDownLatch writing = new CountDownLatch(1);
-        CountDownLatch failed = new CountDownLatch(1);
-        x.response.whenWriting = () -> {
-            writing.countDown();
-            try {
-                failed.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            order.add("answer written");
-        };
-        CompletableFuture<Void> storeAnswers = CompletableFuture.runAsync(store::release);
-        assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+        WriteRace race = new WriteRace();
+        x.response.whenWriting = race.inTheWrite();
 
-        Thread container = new Thread(() -> {
-            try {
-                x.containerError(new IOException("Broken pipe"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            order.add("onError returned");
-        }, "test-container");
-        container.start();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> container.getState() == Thread.State.WAITING
-                || container.getState() == Thread.State.TERMINATED);
-        failed.countDown();
-        container.join(10_000);
-        storeAnswers.get(10, TimeUnit.SECONDS);
+        List<String> order = race.run(store::release, () -> x.containerError(new IOException("Broken pipe")));
 
-        assertThat(order).containsExactly("answer written", "onError returned");
+        assertThat(order).containsExactly(WriteRace.WRITE_OVER, WriteRace.CALLBACK_RETURNED);
         assertThat(x.response.status).isEqualTo(202);
         assertThat(x.async.completions).hasValue(1);
     }
