@@ -57,6 +57,8 @@ final class Discard implements ReadListener, AsyncListener {
     private static final byte[] SINK = new byte[16 * 1024];
 
     private final AtomicBoolean done = new AtomicBoolean();
+    /** The answer's writing and the container's word that the exchange failed, kept apart (see {@link AnswerGuard}). */
+    private final AnswerGuard guard = new AnswerGuard();
     private long left;
 
     /** Discards at most {@code budget} bytes, then writes {@code answer} and completes. */
@@ -110,12 +112,16 @@ final class Discard implements ReadListener, AsyncListener {
     @Override
     public void onError(Throwable t) {
         LOG.log(Level.DEBUG, "reading a refused body failed: {0}", t.toString());
-        done(false); // the client closed or reset; the answer is tried all the same
+        if (!done(false)) { // the client closed or reset; the answer is tried all the same
+            guard.over(); // answered on another thread: that write is over before the container recycles
+        }
     }
 
     @Override
     public void onTimeout(AsyncEvent event) {
-        done(false);
+        if (!done(false)) {
+            guard.over();
+        }
     }
 
     @Override
@@ -136,16 +142,19 @@ final class Discard implements ReadListener, AsyncListener {
     /**
      * Writes the answer and completes the exchange, once. {@code whole}: the body was read to its
      * end, so the connection may be kept (unless the answer itself says {@code Connection: close}).
+     * False when another call answered (or the exchange was over) before this one.
      */
-    void done(boolean whole) {
+    boolean done(boolean whole) {
         if (!done.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         try {
-            if (!whole) {
-                response.setHeader("Connection", "close");
-            }
-            answer.writeTo(response);
+            guard.write(r -> {
+                if (!whole) {
+                    r.setHeader("Connection", "close");
+                }
+                answer.writeTo(r);
+            }, response);
         } catch (IOException | RuntimeException e) {
             // the client is gone; nothing else to tell it
         } finally {
@@ -155,5 +164,6 @@ final class Discard implements ReadListener, AsyncListener {
                 // already completed by the container after an error or a timeout
             }
         }
+        return true;
     }
 }

@@ -3,6 +3,7 @@ package io.asyncreply.web.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncreply.web.http.Responses;
+import io.asyncreply.web.testing.WriteRace;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -134,6 +135,19 @@ class DiscardTest {
 
         assertThat(events).containsExactly("answered after 0 bytes, completions 0");
         assertThat(headers).containsEntry("Connection", "close");
+        assertThat(completions).hasValue(1);
+    }
+
+    /** The read deadline answers on another thread while the client goes away: the container's callback waits for that write. */
+    @Test
+    void anErrorReportedWhileTheRefusalIsBeingWrittenReturnsOnlyOnceTheWriteIsOver() throws Exception {
+        Body body = new Body(1000, 10);
+        WriteRace race = new WriteRace();
+        Discard d = new Discard(async, body, 1000, response, r -> race.inTheWrite().run());
+
+        List<String> order = race.run(() -> d.done(false), () -> d.onError(new IOException("Broken pipe")));
+
+        assertThat(order).containsExactly(WriteRace.WRITE_OVER, WriteRace.CALLBACK_RETURNED);
         assertThat(completions).hasValue(1);
     }
 
