@@ -16,12 +16,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -177,7 +175,7 @@ final class Intake implements ReadListener, AsyncListener {
             IntakeState s = state.get();
             switch (s) {
                 case READING -> {
-                    if (endReading(isTimeout(t) ? IntakeProblems.stalled() : IntakeProblems.unreadable())) {
+                    if (endReading(IntakeProblems.readFailed(t))) {
                         return;
                     }
                 }
@@ -430,15 +428,6 @@ final class Intake implements ReadListener, AsyncListener {
 
     private int retryAfter() {
         return app.config().retryAfterSeconds();
-    }
-
-    private static boolean isTimeout(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof TimeoutException || c instanceof SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ------------------------------------------------------------------ AsyncListener

@@ -2,7 +2,9 @@ package io.asyncreply.web.intake;
 
 import io.asyncreply.web.http.Responses;
 import io.asyncreply.web.json.Problem;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The words of the refusals only the intake gives (the others come from
@@ -19,6 +21,16 @@ final class IntakeProblems {
     static Responses.Answer readTimeout(Duration readTimeout) {
         return Responses.problem(408, "request-timeout", "Request Timeout", "The payload did not arrive within "
                 + seconds(readTimeout) + "; nothing was queued.", true);
+    }
+
+    /** Reading the body failed with {@code t}: {@link #stalled()} when a timeout caused it, else {@link #unreadable()}. */
+    static Responses.Answer readFailed(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TimeoutException || c instanceof SocketTimeoutException) {
+                return stalled();
+            }
+        }
+        return unreadable();
     }
 
     /** The container's idle timeout ended a stalled upload (reported as an error). */

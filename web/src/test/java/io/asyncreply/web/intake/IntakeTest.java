@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -167,6 +168,22 @@ class IntakeTest {
         assertThat(x.async.completions).hasValue(1);
         assertThat(stored()).hasSize(1);
         assertThat(filter.budget().used()).isZero();
+    }
+
+    /** An error while the body arrives: 408 when a timeout caused it (Jetty's idle timeout), else 400; nothing queued. */
+    @Test
+    void anErrorWhileReadingIs408WhenATimeoutCausedItAnd400Otherwise() throws Exception {
+        start();
+        FakeExchange idle = post("echo", null, "Content-Length", "5");
+        idle.containerError(new IOException("wrapped", new TimeoutException("Idle timeout")));
+        FakeExchange reset = post("echo", null, "Content-Length", "5");
+        reset.containerError(new IOException("Connection reset by peer"));
+
+        assertThat(idle.response.status).isEqualTo(408);
+        assertThat(idle.response.text()).contains("nothing was queued");
+        assertThat(reset.response.status).isEqualTo(400);
+        assertThat(reset.response.text()).contains("nothing was queued");
+        assertThat(stored()).isEmpty();
     }
 
     @Test
