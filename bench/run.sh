@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: reproduces every figure of docs/benchmarks.md, from a fresh clone, in one run.
 #
-#   bench/run.sh                      everything (about 45 minutes on 2 cores)
+#   bench/run.sh                      everything (about 40 minutes on 2 cores)
 #   BENCH_SECTIONS="intake wake" bench/run.sh      only some sections
 #
 # Sections, in order: jmh intake slow wake heap full multinode sse webhook peers (see docs/benchmarks.md for
